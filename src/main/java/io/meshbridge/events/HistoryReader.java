@@ -1,0 +1,222 @@
+package io.meshbridge.events;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamState;
+import io.nats.client.impl.NatsJetStreamMetaData;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads history from a stream without waiting for an idle timeout.
+ *
+ * <p>Each read creates a short-lived ephemeral push consumer (no acks, memory storage, one replica, removed
+ * by the server after {@link #INACTIVE} if its delete request is lost). The consumer's creation answer says
+ * how many messages match from its start ({@code num_pending}); the read takes exactly that many and stops,
+ * or stops earlier when the delivery metadata says nothing is pending any more. So "no match" costs one
+ * round trip, and the end of the answer is known without waiting.
+ *
+ * <p>For the most recent {@code limit} events the start sequence is estimated from the density of matches
+ * in the stream and widened until at least {@code limit} matches follow it; then only the last
+ * {@code limit} are kept. Not thread-safe per call; one reader may serve calls from several threads.
+ */
+final class HistoryReader {
+
+    static final Duration INACTIVE = Duration.ofSeconds(30);
+    private static final Duration STALL = Duration.ofSeconds(5);
+
+    private final Connection connection;
+    private final JetStreamManagement jsm;
+    private final String stream;
+    private final EventCodec codec;
+
+    HistoryReader(Connection connection, String stream, EventCodec codec) throws IOException {
+        this.connection = connection;
+        this.jsm = connection.jetStreamManagement();
+        this.stream = stream;
+        this.codec = codec;
+    }
+
+    /** The most recent {@code limit} messages matching {@code filter}, oldest first. */
+    HistoryResult last(String filter, int limit) throws IOException, JetStreamApiException {
+        requireLimit(limit);
+        StreamState state = streamState();
+        if (state.getMsgCount() == 0) {
+            return HistoryResult.EMPTY;
+        }
+        long matching;
+        try (Read all = open(filter, DeliverPolicy.All, 0, null)) {
+            matching = all.pending();
+            if (matching <= limit) {
+                return all.take(matching, limit);
+            }
+        }
+        long first = state.getFirstSequence();
+        long last = state.getLastSequence();
+        double density = (double) matching / Math.max(1, last - first + 1);
+        long span = widen(0, limit, density);
+        while (true) {
+            long start = Math.max(first, last - span + 1);
+            try (Read read = open(filter, DeliverPolicy.ByStartSequence, start, null)) {
+                long found = read.pending();
+                if (found >= limit || start == first) {
+                    HistoryResult result = read.take(found, limit);
+                    return new HistoryResult(result.events(), result.undecodable(), matching > limit);
+                }
+                double local = (double) found / span;
+                span = widen(span, limit, local);
+            }
+        }
+    }
+
+    /** The first {@code limit} messages matching {@code filter} stored at or after {@code since}. */
+    HistoryResult since(String filter, Instant since, int limit) throws IOException, JetStreamApiException {
+        requireLimit(limit);
+        try (Read read = open(filter, DeliverPolicy.ByStartTime, 0, since)) {
+            long found = read.pending();
+            HistoryResult result = read.takeFirst(Math.min(found, limit));
+            return new HistoryResult(result.events(), result.undecodable(), found > limit);
+        }
+    }
+
+    private static long widen(long span, int limit, double density) {
+        long estimate = density <= 0 ? span * 4 : (long) Math.ceil(limit / density * 1.25) + 16;
+        return Math.max(Math.max(estimate, span * 2), limit);
+    }
+
+    private static void requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("history limit must be at least 1, was " + limit);
+        }
+    }
+
+    private StreamState streamState() throws IOException, JetStreamApiException {
+        StreamInfo info = jsm.getStreamInfo(stream);
+        return info.getStreamState();
+    }
+
+    private Read open(String filter, DeliverPolicy policy, long startSeq, Instant startTime)
+            throws IOException, JetStreamApiException {
+        String inbox = connection.createInbox();
+        Subscription sub = connection.subscribe(inbox);
+        ConsumerConfiguration.Builder cc = ConsumerConfiguration.builder()
+                .deliverSubject(inbox)
+                .ackPolicy(AckPolicy.None)
+                .filterSubject(filter)
+                .deliverPolicy(policy)
+                .memStorage(true)
+                .numReplicas(1)
+                .flowControl(STALL)
+                .inactiveThreshold(INACTIVE);
+        if (policy == DeliverPolicy.ByStartSequence) {
+            cc.startSequence(startSeq);
+        } else if (policy == DeliverPolicy.ByStartTime) {
+            cc.startTime(startTime.atZone(ZoneOffset.UTC));
+        }
+        try {
+            ConsumerInfo info = jsm.addOrUpdateConsumer(stream, cc.build());
+            return new Read(sub, info);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            sub.unsubscribe();
+            throw e;
+        }
+    }
+
+    /** One ephemeral consumer and its inbox. */
+    private final class Read implements AutoCloseable {
+        private final Subscription sub;
+        private final ConsumerInfo info;
+
+        Read(Subscription sub, ConsumerInfo info) {
+            this.sub = sub;
+            this.info = info;
+        }
+
+        long pending() {
+            return info.getNumPending();
+        }
+
+        /** Receives up to {@code count} messages and keeps the last {@code keep}. */
+        HistoryResult take(long count, int keep) throws IOException {
+            ArrayDeque<Message> window = new ArrayDeque<>(Math.min(keep, 4096));
+            receive(count, msg -> {
+                if (window.size() == keep) {
+                    window.removeFirst();
+                }
+                window.addLast(msg);
+            });
+            return decode(window);
+        }
+
+        /** Receives the first {@code count} messages. */
+        HistoryResult takeFirst(long count) throws IOException {
+            List<Message> out = new ArrayList<>((int) Math.min(count, 4096));
+            receive(count, out::add);
+            return decode(out);
+        }
+
+        private void receive(long count, java.util.function.Consumer<Message> sink) throws IOException {
+            long received = 0;
+            while (received < count) {
+                Message msg;
+                try {
+                    msg = sub.nextMessage(STALL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while reading history", e);
+                }
+                if (msg == null) {
+                    break;
+                }
+                if (msg.isStatusMessage()) {
+                    if (msg.getReplyTo() != null) {
+                        connection.publish(msg.getReplyTo(), null);
+                    }
+                    continue;
+                }
+                sink.accept(msg);
+                received++;
+                if (msg.metaData().pendingCount() == 0) {
+                    break;
+                }
+            }
+        }
+
+        private HistoryResult decode(Iterable<Message> messages) {
+            List<ReceivedEvent> events = new ArrayList<>();
+            List<EventDecodeException> failures = new ArrayList<>();
+            for (Message msg : messages) {
+                NatsJetStreamMetaData meta = msg.metaData();
+                StreamPosition position = new StreamPosition(stream, meta.streamSequence(),
+                        meta.timestamp().toInstant());
+                String id = msg.hasHeaders() ? msg.getHeaders().getFirst(Bus.MSG_ID_HEADER) : null;
+                try {
+                    events.add(codec.decode(msg.getSubject(), msg.getData()).withDelivery(id, position));
+                } catch (EventDecodeException e) {
+                    failures.add(e.at(position));
+                }
+            }
+            return new HistoryResult(events, failures, false);
+        }
+
+        @Override
+        public void close() {
+            sub.unsubscribe();
+            // fire and forget: the inactive threshold removes the consumer should this request be lost
+            connection.publish("$JS.API.CONSUMER.DELETE." + stream + "." + info.getName(), null);
+        }
+    }
+}

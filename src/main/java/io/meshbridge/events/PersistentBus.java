@@ -1,0 +1,212 @@
+package io.meshbridge.events;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The event bus backed by a JetStream stream: acknowledged emits and history, compatible with the reference
+ * {@code events.PersistentBus} and without its defects.
+ *
+ * <p><b>Stream.</b> {@link #open} creates the stream when it is missing and uses an existing one as the
+ * operator configured it (see {@link StreamSetup}); {@link #attach} never creates or changes anything.
+ *
+ * <p><b>Emit.</b> {@link #emit(Event)} publishes and waits for the stream's acknowledgement. Every event
+ * carries its id as {@code Nats-Msg-Id}; when the acknowledgement does not come (server restarting,
+ * connection lost, leader election), the same message is sent again with the same id until
+ * {@link PersistConfig#emitTimeout()} has passed, and the server's duplicate window stores it once. A
+ * returned {@link EmitResult} means the event is stored. {@link #emitAsync(Event)} keeps at most
+ * {@link PersistConfig#maxInFlight()} publishes awaiting acknowledgement (the caller blocks beyond that) and
+ * completes each future with its acknowledgement or its failure; it does not retry by itself: retry a
+ * failure with {@link #emit(Event, String)} and the same id.
+ *
+ * <p><b>History.</b> {@link #history} returns the most recent matching events, {@link #historySince} the
+ * first ones at or after a time (the server's stored time, UTC); both oldest first, both returning as soon
+ * as the answer is complete, both reporting stored messages that do not decode.
+ *
+ * <p>Thread-safe. It does not own the connection.
+ */
+public final class PersistentBus {
+
+    private static final System.Logger LOG = System.getLogger(PersistentBus.class.getName());
+
+    private final Bus bus;
+    private final PersistConfig config;
+    private final JetStream js;
+    private final HistoryReader history;
+    private final Semaphore inFlight;
+    private final StreamSetup.Outcome setup;
+
+    private PersistentBus(Bus bus, PersistConfig config, StreamSetup.Outcome setup) throws IOException {
+        this.bus = bus;
+        this.config = config;
+        this.setup = setup;
+        this.js = bus.connection().jetStream();
+        this.history = new HistoryReader(bus.connection(), config.streamName(), bus.codec());
+        this.inFlight = new Semaphore(config.maxInFlight());
+    }
+
+    /**
+     * A persistent bus that ensures its stream: created when missing, otherwise used as it is (changed only
+     * when {@link PersistConfig#updateExisting()} is set).
+     *
+     * @throws IllegalStateException when a stream of that name has other subjects, or another stream
+     *                               captures {@code events.>}
+     */
+    public static PersistentBus open(Connection connection, String nodeName, PersistConfig config)
+            throws IOException, JetStreamApiException {
+        Bus bus = new Bus(connection, nodeName);
+        StreamSetup.Outcome outcome = StreamSetup.ensure(connection, streamConfiguration(config),
+                config.updateExisting());
+        return new PersistentBus(bus, config, outcome);
+    }
+
+    /**
+     * A persistent bus on an existing stream, for readers that must never create or change anything.
+     *
+     * @throws JetStreamApiException when the stream does not exist
+     */
+    public static PersistentBus attach(Connection connection, String nodeName, PersistConfig config)
+            throws IOException, JetStreamApiException {
+        connection.jetStreamManagement().getStreamInfo(config.streamName());
+        return new PersistentBus(new Bus(connection, nodeName), config, null);
+    }
+
+    /** The stream configuration {@link #open} creates for {@code config}. */
+    public static StreamConfiguration streamConfiguration(PersistConfig config) {
+        return StreamConfiguration.builder()
+                .name(config.streamName())
+                .subjects(PersistConfig.SUBJECTS)
+                .maxAge(config.maxAge())
+                .maxMessages(config.maxMsgs() == 0 ? -1 : config.maxMsgs())
+                .storageType(config.storage())
+                .replicas(config.replicas())
+                .duplicateWindow(config.duplicateWindow())
+                .build();
+    }
+
+    /** The core bus on the same connection (plain emits and live subscriptions). */
+    public Bus bus() {
+        return bus;
+    }
+
+    /** The configuration in use. */
+    public PersistConfig config() {
+        return config;
+    }
+
+    /** What {@link #open} found or did with the stream; {@code null} when attached. */
+    public StreamSetup.Outcome streamSetup() {
+        return setup;
+    }
+
+    /**
+     * Emits an event and waits until the stream has stored it, retrying with the same id.
+     *
+     * @throws IOException when no acknowledgement arrived within the emit timeout; the event may or may not
+     *                     be stored: retry with {@link #emit(Event, String)} and the same id
+     */
+    public EmitResult emit(Event event) throws IOException, InterruptedException {
+        return emit(event, bus.newId());
+    }
+
+    /** Emits an event under a given id: a retry of an id already stored is acknowledged, not stored again. */
+    public EmitResult emit(Event event, String id) throws IOException, InterruptedException {
+        Message msg = message(bus.stamp(event), id);
+        PublishOptions options = PublishOptions.builder().expectedStream(config.streamName()).build();
+        long deadline = System.nanoTime() + config.emitTimeout().toNanos();
+        Duration pause = Duration.ofMillis(50);
+        while (true) {
+            try {
+                return result(id, js.publish(msg, options));
+            } catch (JetStreamApiException e) {
+                throw new IOException("stream " + config.streamName() + " refused event " + id + ": "
+                        + e.getErrorDescription(), e);
+            } catch (IOException | IllegalStateException e) {
+                if (System.nanoTime() > deadline || bus.connection().getStatus() == Connection.Status.CLOSED) {
+                    throw new IOException("event " + id + " not acknowledged within " + config.emitTimeout()
+                            + ": " + e.getMessage(), e);
+                }
+                LOG.log(Level.DEBUG, "emit of {0} not acknowledged ({1}); retrying", id, e.toString());
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
+                        : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    /**
+     * Emits without waiting: blocks only while {@link PersistConfig#maxInFlight()} emits await their
+     * acknowledgement. The future completes with the acknowledgement, or exceptionally with the failure.
+     */
+    public CompletableFuture<EmitResult> emitAsync(Event event) throws InterruptedException {
+        String id = bus.newId();
+        Message msg = message(bus.stamp(event), id);
+        inFlight.acquire();
+        CompletableFuture<PublishAck> ack;
+        try {
+            ack = js.publishAsync(msg, PublishOptions.builder().expectedStream(config.streamName()).build());
+        } catch (RuntimeException e) {
+            inFlight.release();
+            return CompletableFuture.failedFuture(e);
+        }
+        return ack.handle((pa, error) -> {
+            inFlight.release();
+            if (error != null) {
+                LOG.log(Level.WARNING, "event {0} of type {1} not stored: {2}", id, event.type(),
+                        error.toString());
+                throw new java.util.concurrent.CompletionException(error);
+            }
+            return result(id, pa);
+        });
+    }
+
+    /** Waits until every asynchronous emit has been acknowledged or has failed. */
+    public void awaitInFlight(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!inFlight.tryAcquire(config.maxInFlight(), timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            throw new TimeoutException("emits still awaiting acknowledgement after " + timeout);
+        }
+        inFlight.release(config.maxInFlight());
+    }
+
+    /**
+     * The most recent {@code limit} stored messages matching {@code filter}, oldest first.
+     *
+     * @param filter a subject filter under {@code events.} ({@code events.>}, {@code events.tool.*}, ...)
+     */
+    public HistoryResult history(String filter, int limit) throws IOException, JetStreamApiException {
+        return history.last(EventTypes.requireValidFilter(filter), limit);
+    }
+
+    /** The first {@code limit} stored messages matching {@code filter} stored at or after {@code since}. */
+    public HistoryResult historySince(String filter, Instant since, int limit)
+            throws IOException, JetStreamApiException {
+        Objects.requireNonNull(since, "since");
+        return history.since(EventTypes.requireValidFilter(filter), since, limit);
+    }
+
+    private Message message(Event event, String id) {
+        return NatsMessage.builder()
+                .subject(event.subject())
+                .headers(Bus.headers(id))
+                .data(bus.codec().encode(event))
+                .build();
+    }
+
+    private static EmitResult result(String id, PublishAck ack) {
+        return new EmitResult(id, ack.getStream(), ack.getSeqno(), ack.isDuplicate());
+    }
+}

@@ -1,0 +1,180 @@
+package io.meshbridge.events;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * RFC 3339 timestamps as the reference producers write them.
+ *
+ * <p>{@link #format(Instant)} writes Go's {@code time.RFC3339Nano} in UTC: nine fraction digits at most,
+ * trailing zeros trimmed, no fraction on whole seconds, {@code Z}. {@link #parse(CharSequence)} reads any
+ * RFC 3339 date-time: {@code Z} or a numeric offset, 0 to 9 fraction digits. Stateless and thread-safe.
+ */
+public final class Timestamps {
+
+    /** Go's zero time, which Go producers write for a timestamp that was never set. */
+    public static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    private Timestamps() {
+    }
+
+    /**
+     * Formats an instant as Go's RFC3339Nano in UTC.
+     *
+     * @throws IllegalArgumentException when the year is outside 0..9999, as Go refuses it too
+     */
+    public static String format(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            throw new IllegalArgumentException("timestamp year " + year + " is outside 0..9999");
+        }
+        StringBuilder out = new StringBuilder(30);
+        pad(out, year, 4).append('-');
+        pad(out, t.getMonthValue(), 2).append('-');
+        pad(out, t.getDayOfMonth(), 2).append('T');
+        pad(out, t.getHour(), 2).append(':');
+        pad(out, t.getMinute(), 2).append(':');
+        pad(out, t.getSecond(), 2);
+        int nanos = instant.getNano();
+        if (nanos != 0) {
+            int digits = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                digits--;
+            }
+            out.append('.');
+            pad(out, nanos, digits);
+        }
+        return out.append('Z').toString();
+    }
+
+    /**
+     * Parses an RFC 3339 date-time ({@code 2026-11-29T10:45:28.1234+01:00}).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static Instant parse(CharSequence text) {
+        Cursor c = new Cursor(text);
+        int year = c.digits(4);
+        c.expect('-');
+        int month = c.digits(2);
+        c.expect('-');
+        int day = c.digits(2);
+        c.expectOneOf('T', 't');
+        int hour = c.digits(2);
+        c.expect(':');
+        int minute = c.digits(2);
+        c.expect(':');
+        int second = c.digits(2);
+        int nanos = 0;
+        if (c.peek() == '.') {
+            c.pos++;
+            int digits = 0;
+            while (c.isDigit()) {
+                if (digits == 9) {
+                    throw c.fail("more than 9 fraction digits");
+                }
+                nanos = nanos * 10 + (text.charAt(c.pos++) - '0');
+                digits++;
+            }
+            if (digits == 0) {
+                throw c.fail("a fraction needs at least one digit");
+            }
+            for (int i = digits; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds = parseOffset(c);
+        if (c.pos != text.length()) {
+            throw c.fail("unexpected text after the time zone");
+        }
+        try {
+            LocalDate date = LocalDate.of(year, month, day);
+            LocalDateTime local = LocalDateTime.of(date.getYear(), month, day, hour, minute, second, nanos);
+            return local.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("invalid RFC 3339 timestamp '" + text + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static int parseOffset(Cursor c) {
+        char z = c.peek();
+        if (z == 'Z' || z == 'z') {
+            c.pos++;
+            return 0;
+        }
+        if (z != '+' && z != '-') {
+            throw c.fail("expected 'Z' or a numeric offset");
+        }
+        c.pos++;
+        int hours = c.digits(2);
+        c.expect(':');
+        int minutes = c.digits(2);
+        if (hours > 23 || minutes > 59) {
+            throw c.fail("offset out of range");
+        }
+        int seconds = hours * 3600 + minutes * 60;
+        return z == '-' ? -seconds : seconds;
+    }
+
+    private static StringBuilder pad(StringBuilder out, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(digits);
+    }
+
+    private static final class Cursor {
+        private final CharSequence text;
+        private int pos;
+
+        Cursor(CharSequence text) {
+            this.text = text;
+        }
+
+        char peek() {
+            return pos < text.length() ? text.charAt(pos) : '\0';
+        }
+
+        boolean isDigit() {
+            char ch = peek();
+            return ch >= '0' && ch <= '9';
+        }
+
+        int digits(int count) {
+            int value = 0;
+            for (int i = 0; i < count; i++) {
+                if (!isDigit()) {
+                    throw fail("expected a digit");
+                }
+                value = value * 10 + (text.charAt(pos++) - '0');
+            }
+            return value;
+        }
+
+        void expect(char ch) {
+            if (peek() != ch) {
+                throw fail("expected '" + ch + "'");
+            }
+            pos++;
+        }
+
+        void expectOneOf(char a, char b) {
+            char ch = peek();
+            if (ch != a && ch != b) {
+                throw fail("expected '" + a + "'");
+            }
+            pos++;
+        }
+
+        IllegalArgumentException fail(String what) {
+            return new IllegalArgumentException(
+                    "invalid RFC 3339 timestamp '" + text + "': " + what + " at position " + pos);
+        }
+    }
+}
