@@ -1,0 +1,43 @@
+package io.meshbridge.testing;
+
+import java.nio.file.Path;
+
+/**
+ * What runs one nats-server for a {@link NatsServer}: a local process or, as a fallback, a container.
+ *
+ * <p>Threading: implementations are not thread-safe; {@link NatsServer} serializes all calls.
+ */
+interface ServerBackend {
+
+    /** Starts the server and returns once its log says it is ready; fails with the log's tail otherwise. */
+    void start();
+
+    /** Stops gracefully (SIGTERM) and waits for the exit. No-op when not running. */
+    void stop();
+
+    /** Kills (SIGKILL) and waits for the exit. No-op when not running. */
+    void kill();
+
+    /** Starts again on the same port with the same store; the server must not be running. */
+    void restart();
+
+    boolean isRunning();
+
+    /** Host clients connect to. */
+    String host();
+
+    /** Client port; 0 before the first start. */
+    int port();
+
+    /** The JetStream store directory. */
+    Path storeDir();
+
+    /** The server's version without a leading "v". */
+    String version();
+
+    /** The last {@code lines} lines of the server's log, for failure messages. */
+    String logTail(int lines);
+
+    /** Stops the server and removes everything it wrote. Idempotent. */
+    void close();
+}
