@@ -51,6 +51,14 @@ public final class EventSubscription implements AutoCloseable {
         return dispatcher.getDroppedCount();
     }
 
+    /**
+     * Bounds what the client buffers for this subscription before it drops messages (counted in
+     * {@link #dropped()}); jnats' defaults are 512K messages and 64 MiB.
+     */
+    public void setPendingLimits(long maxMessages, long maxBytes) {
+        dispatcher.setPendingLimits(maxMessages, maxBytes);
+    }
+
     /** Whether the subscription is still active. */
     public boolean isActive() {
         return dispatcher.isActive();

@@ -153,7 +153,14 @@ public final class PersistentBus {
      * acknowledgement. The future completes with the acknowledgement, or exceptionally with the failure.
      */
     public CompletableFuture<EmitResult> emitAsync(Event event) throws InterruptedException {
-        String id = bus.newId();
+        return emitAsync(event, bus.newId());
+    }
+
+    /**
+     * Emits without waiting, under a given id: retry a failed asynchronous emit with the same id and the
+     * stream stores it once.
+     */
+    public CompletableFuture<EmitResult> emitAsync(Event event, String id) throws InterruptedException {
         Message msg = message(bus.stamp(event), id);
         inFlight.acquire();
         CompletableFuture<PublishAck> ack;
