@@ -88,6 +88,9 @@ public final class NatsServer implements AutoCloseable {
      * Retries for a few seconds while the port is still held after a kill.
      */
     public synchronized NatsServer restart() {
+        if (backend instanceof ContainerBackend) {
+            backend.restart(); // fails with an explanation, before anything is stopped
+        }
         if (backend.isRunning()) {
             backend.stop();
         }
