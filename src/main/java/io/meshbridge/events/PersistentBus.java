@@ -170,15 +170,18 @@ public final class PersistentBus {
             inFlight.release();
             return CompletableFuture.failedFuture(e);
         }
-        return ack.handle((pa, error) -> {
-            inFlight.release();
+        CompletableFuture<EmitResult> result = ack.handle((pa, error) -> {
             if (error != null) {
                 LOG.log(Level.WARNING, "event {0} of type {1} not stored: {2}", id, event.type(),
                         error.toString());
-                throw new java.util.concurrent.CompletionException(error);
+                throw error instanceof java.util.concurrent.CompletionException ce ? ce
+                        : new java.util.concurrent.CompletionException(error);
             }
             return result(id, pa);
         });
+        // released only once the caller's future is complete, so awaitInFlight sees every outcome
+        result.whenComplete((r, t) -> inFlight.release());
+        return result;
     }
 
     /** Waits until every asynchronous emit has been acknowledged or has failed. */
