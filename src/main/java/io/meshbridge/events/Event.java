@@ -82,11 +82,17 @@ public record Event(String type, String node, Instant timestamp, Map<String, Obj
     }
 
     /**
-     * A tool crashed. Data: {@code tool}, {@code error} (the error's message, or {@code null} when there is
-     * no error), {@code restart_count} (an integer).
+     * A tool crashed. Data: {@code tool}, {@code error} (the error's message; for an error without message its
+     * {@code toString()}, which names its class; {@code null} when there is no error), {@code restart_count}
+     * (an integer).
      */
     public static Event toolCrashed(String node, String tool, Throwable error, int restartCount) {
-        return toolCrashed(node, tool, error == null ? null : String.valueOf(error.getMessage()), restartCount);
+        return toolCrashed(node, tool, error == null ? null : errorText(error), restartCount);
+    }
+
+    private static String errorText(Throwable error) {
+        String message = error.getMessage();
+        return message != null ? message : error.toString();
     }
 
     /** A tool crashed, with the error given as text. */
