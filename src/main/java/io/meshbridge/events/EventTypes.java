@@ -76,8 +76,10 @@ public final class EventTypes {
     }
 
     /**
-     * The subject of a type given with or without the {@code events.} prefix, as the reference CLI
-     * accepts both: {@code tool.started} and {@code events.tool.started} give {@code events.tool.started}.
+     * The type given with or without the {@code events.} prefix, as the reference CLI accepts both:
+     * {@code tool.started} and {@code events.tool.started} give {@code tool.started}.
+     *
+     * @throws IllegalArgumentException when what remains is not a valid type
      */
     public static String typeFromUserInput(String typeOrSubject) {
         if (typeOrSubject != null && typeOrSubject.startsWith(SUBJECT_PREFIX)) {
