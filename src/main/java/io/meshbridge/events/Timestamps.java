@@ -1,22 +1,26 @@
 package io.meshbridge.events;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Objects;
 
 /**
  * RFC 3339 timestamps as the reference producers write them.
  *
  * <p>{@link #format(Instant)} writes Go's {@code time.RFC3339Nano} in UTC: nine fraction digits at most,
  * trailing zeros trimmed, no fraction on whole seconds, {@code Z}. {@link #parse(CharSequence)} reads any
- * RFC 3339 date-time: {@code Z} or a numeric offset, 0 to 9 fraction digits. Stateless and thread-safe.
+ * RFC 3339 date-time: {@code Z} or a numeric offset {@code ±hh:mm} (up to {@code ±23:59}, as Go accepts),
+ * 0 to 9 fraction digits. Stateless and thread-safe.
  */
 public final class Timestamps {
 
     /** Go's zero time, which Go producers write for a timestamp that was never set. */
     public static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final long FIRST_SECOND = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+    private static final long LAST_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
     private Timestamps() {
     }
@@ -27,11 +31,13 @@ public final class Timestamps {
      * @throws IllegalArgumentException when the year is outside 0..9999, as Go refuses it too
      */
     public static String format(Instant instant) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
-        int year = t.getYear();
-        if (year < 0 || year > 9999) {
-            throw new IllegalArgumentException("timestamp year " + year + " is outside 0..9999");
+        long epochSecond = instant.getEpochSecond();
+        if (epochSecond < FIRST_SECOND || epochSecond > LAST_SECOND) {
+            // checked before converting: the extreme instants have no LocalDateTime
+            throw new IllegalArgumentException("timestamp " + instant + " has a year outside 0..9999");
         }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
+        int year = t.getYear();
         StringBuilder out = new StringBuilder(30);
         pad(out, year, 4).append('-');
         pad(out, t.getMonthValue(), 2).append('-');
@@ -58,18 +64,23 @@ public final class Timestamps {
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Instant parse(CharSequence text) {
-        Cursor c = new Cursor(text);
+        Cursor c = new Cursor(Objects.requireNonNull(text, "timestamp text"));
         int year = c.digits(4);
         c.expect('-');
         int month = c.digits(2);
+        c.inRange(month, 1, 12, "month");
         c.expect('-');
         int day = c.digits(2);
+        c.inRange(day, 1, YearMonth.of(year, month).lengthOfMonth(), "day");
         c.expectOneOf('T', 't');
         int hour = c.digits(2);
+        c.inRange(hour, 0, 23, "hour");
         c.expect(':');
         int minute = c.digits(2);
+        c.inRange(minute, 0, 59, "minute");
         c.expect(':');
         int second = c.digits(2);
+        c.inRange(second, 0, 59, "second");
         int nanos = 0;
         if (c.peek() == '.') {
             c.pos++;
@@ -92,13 +103,9 @@ public final class Timestamps {
         if (c.pos != text.length()) {
             throw c.fail("unexpected text after the time zone");
         }
-        try {
-            LocalDate date = LocalDate.of(year, month, day);
-            LocalDateTime local = LocalDateTime.of(date.getYear(), month, day, hour, minute, second, nanos);
-            return local.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException("invalid RFC 3339 timestamp '" + text + "': " + e.getMessage(), e);
-        }
+        // The offset is applied by hand: ZoneOffset stops at 18 hours, RFC 3339 and Go go up to 23:59.
+        long local = LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC);
+        return Instant.ofEpochSecond(local - offsetSeconds, nanos);
     }
 
     private static int parseOffset(Cursor c) {
@@ -162,6 +169,13 @@ public final class Timestamps {
                 throw fail("expected '" + ch + "'");
             }
             pos++;
+        }
+
+        void inRange(int value, int min, int max, String field) {
+            if (value < min || value > max) {
+                pos -= 2;
+                throw fail(field + " out of range");
+            }
         }
 
         void expectOneOf(char a, char b) {
