@@ -58,10 +58,27 @@ public final class EventDecodeException extends Exception {
         return position;
     }
 
-    /** The payload as text for reports, cut to {@code max} characters. */
+    /**
+     * The payload as text for reports (invalid UTF-8 shown as U+FFFD), cut to {@code max} characters and then
+     * marked with {@code …}; a cut never splits a surrogate pair.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative
+     */
     public String rawPreview(int max) {
-        String text = new String(raw, StandardCharsets.UTF_8);
-        return text.length() <= max ? text : text.substring(0, max) + "…";
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative, was " + max);
+        }
+        // no need to decode a large payload in full: a character takes at most 4 bytes
+        int bytes = (int) Math.min(raw.length, 4L * max + 8);
+        String text = new String(raw, 0, bytes, StandardCharsets.UTF_8);
+        if (bytes == raw.length && text.length() <= max) {
+            return text;
+        }
+        int cut = Math.min(max, text.length());
+        if (cut > 0 && Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--;
+        }
+        return text.substring(0, cut) + "…";
     }
 
     private static String describe(String subject, String reason, StreamPosition position) {
