@@ -1,58 +1,86 @@
 package io.meshbridge.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Encodes and decodes the JSON envelope of mesh events, byte-compatible with the reference producers.
  *
- * <p><b>Encoding</b> writes the four members in Go's order ({@code type, node, timestamp, data}), the
- * timestamp as Go's RFC3339Nano in UTC, the keys of every map in {@code data} sorted as Go sorts map keys,
- * and {@code <}, {@code >}, {@code &}, U+2028 and U+2029 escaped as Go's {@code encoding/json} does; an
- * event without a timestamp is written with Go's zero time. So an event encoded here is the same bytes Go
- * would write for it.
+ * <p><b>Encoding</b> writes what Go's {@code encoding/json} (Go 1.22 and later; the reference builds with
+ * 1.25) writes for the reference {@code Event} struct: the four members in Go's order ({@code type, node,
+ * timestamp, data}), no whitespace, the timestamp as Go's RFC3339Nano in UTC (Go's zero time when the event
+ * has none), the keys of every map sorted by their UTF-8 bytes, non-ASCII as raw UTF-8, and strings escaped as
+ * Go escapes them: {@code \"} and {@code \\}, the short escapes {@code \b \f \n \r \t}, every other
+ * control character as <code>&#92;u00xx</code> with lower-case hex, {@code <}, {@code >}, {@code &} as
+ * <code>&#92;u003c &#92;u003e &#92;u0026</code>, U+2028 and U+2029 as <code>&#92;u2028 &#92;u2029</code>, and an
+ * unpaired surrogate, which has no UTF-8 form, as <code>&#92;ufffd</code> (Go's replacement for invalid UTF-8).
+ * Numbers are written exactly: integers and {@code BigDecimal} as their decimal text, {@code Double} and
+ * {@code Float} as Go writes {@code float64} and {@code float32} (shortest form, exponent only below 1e-6 and
+ * from 1e21). So an event whose timestamp is in UTC is encoded to the very bytes Go writes for it. Data
+ * values must be JSON values ({@code null}, {@code String}, {@code Boolean}, a finite {@code Number} of a
+ * standard type, a {@code Map} with string or integer keys, a {@code Collection}), nested at most
+ * {@link #MAX_DEPTH} deep.
  *
  * <p><b>Decoding</b> accepts the envelope from Go (any offset, 0 to 9 fraction digits), from the Python SDK
  * (spaces after separators, whole UTC seconds) and the reconnect notice of the reference node, which has no
  * {@code type}: the type is then taken from the subject and the result says so. Members may come in any
- * order; unknown members are ignored (and kept in the raw bytes). Integers keep their exact value
- * ({@code Integer}, {@code Long} or {@code BigInteger}), fractions decode as {@code BigDecimal}, so nothing is
- * rounded. Anything else (not JSON, not an object, empty, members of the wrong kind, an invalid type,
- * nesting deeper than {@link #MAX_DEPTH}, a payload above the maximum payload) is an
+ * order; unknown members are ignored (and kept in the raw bytes). A repeated member behaves as in Go: the last
+ * string wins, {@code null} leaves a string member as it was, and a repeated {@code data} object is merged into
+ * the earlier one. Integers keep their exact value ({@code Integer}, {@code Long} or {@code BigInteger}),
+ * fractions decode as {@code BigDecimal}, so nothing is rounded. Anything else (not JSON or not UTF-8, not an
+ * object, empty, members of the wrong kind, an invalid type or timestamp, nesting deeper than
+ * {@link #MAX_DEPTH}, a number longer than 4,300 digits, a payload above the maximum payload) is an
  * {@link EventDecodeException} carrying the subject and the bytes.
  *
  * <p>Instances are immutable and thread-safe; share one.
  */
 public final class EventCodec {
 
-    /** Deepest nesting of JSON objects and arrays accepted in a payload. */
+    /**
+     * Deepest nesting of JSON objects and arrays in a payload, the envelope object counting as level 1 and
+     * the {@code data} object as level 2. Decoding refuses deeper payloads, encoding deeper (or cyclic) data.
+     */
     public static final int MAX_DEPTH = 64;
 
     /** nats-server's default maximum payload (1 MiB). */
     public static final int DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+    /**
+     * Longest number accepted, in characters: Python's default limit on integer digits, so every integer the
+     * Python SDK can write decodes, while a hostile payload cannot make the decoder parse a huge number.
+     */
+    private static final int MAX_NUMBER_LENGTH = 4300;
 
     private static final EventCodec DEFAULT = new EventCodec(DEFAULT_MAX_PAYLOAD);
 
     private final int maxPayload;
     private final JsonFactory factory;
     private final ObjectReader mapReader;
-    private final ObjectWriter dataWriter;
 
     /**
      * A codec that refuses payloads above {@code maxPayload} bytes (use the server's max payload, which a
@@ -68,16 +96,13 @@ public final class EventCodec {
                         .maxNestingDepth(MAX_DEPTH)
                         .maxDocumentLength(maxPayload)
                         .maxStringLength(maxPayload)
-                        .maxNumberLength(maxPayload)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
                         .build())
+                .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .build();
-        this.factory.setCharacterEscapes(GoEscapes.INSTANCE);
         ObjectMapper mapper = new ObjectMapper(factory)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.mapReader = mapper.readerFor(LinkedHashMap.class);
-        this.dataWriter = mapper.writer();
     }
 
     /** The shared codec with nats-server's default maximum payload. */
@@ -93,34 +118,31 @@ public final class EventCodec {
     /**
      * Encodes an event in the Go form.
      *
-     * @throws IllegalArgumentException when a data value is not a JSON value, or the encoded event is larger
-     *                                  than the maximum payload
+     * @throws IllegalArgumentException when a data value is not a JSON value, the data is nested deeper than
+     *                                  {@link #MAX_DEPTH}, the timestamp's year is outside 0..9999, or the
+     *                                  encoded event is larger than the maximum payload
      */
     public byte[] encode(Event event) {
-        ByteArrayBuilder out = new ByteArrayBuilder(factory._getBufferRecycler(), 256);
-        try (JsonGenerator g = factory.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("type", event.type());
-            g.writeStringField("node", event.node());
-            Instant ts = event.timestamp() == null ? Timestamps.GO_ZERO_TIME : event.timestamp();
-            g.writeStringField("timestamp", Timestamps.format(ts));
-            g.writeFieldName("data");
+        GoJsonWriter out = new GoJsonWriter(maxPayload);
+        try {
+            out.ascii("{\"type\":");
+            out.string(event.type());
+            out.ascii(",\"node\":");
+            out.string(event.node());
+            out.ascii(",\"timestamp\":\"");
+            out.ascii(Timestamps.format(event.timestamp() == null ? Timestamps.GO_ZERO_TIME : event.timestamp()));
+            out.ascii("\",\"data\":");
             if (event.data() == null) {
-                g.writeNull();
+                out.ascii("null");
             } else {
-                dataWriter.writeValue(g, event.data());
+                out.object(event.data(), 2);
             }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("event data cannot be written as JSON: " + e.getMessage(), e);
+            out.put('}');
+        } catch (PayloadTooLarge e) {
+            throw new IllegalArgumentException("encoded event of type " + event.type()
+                    + " is larger than the maximum payload of " + maxPayload + " bytes");
         }
-        byte[] bytes = out.toByteArray();
-        out.release();
-        if (bytes.length > maxPayload) {
-            throw new IllegalArgumentException("encoded event of type " + event.type() + " is " + bytes.length
-                    + " bytes, above the maximum payload of " + maxPayload + " bytes");
-        }
-        return bytes;
+        return out.toByteArray();
     }
 
     /**
@@ -131,12 +153,13 @@ public final class EventCodec {
      * @throws EventDecodeException when the payload is not an event
      */
     public ReceivedEvent decode(String subject, byte[] payload) throws EventDecodeException {
+        Objects.requireNonNull(subject, "subject");
         if (payload == null || payload.length == 0) {
             throw new EventDecodeException(subject, payload, "empty payload", null);
         }
         if (payload.length > maxPayload) {
             throw new EventDecodeException(subject, payload,
-                    "payload of " + payload.length + " bytes is above the maximum of " + maxPayload, null);
+                    "payload of " + payload.length + " bytes is above the maximum of " + maxPayload + " bytes", null);
         }
         try (JsonParser p = factory.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -163,27 +186,43 @@ public final class EventCodec {
             Event event = new Event(type, m.node == null ? "" : m.node, m.timestamp, m.data);
             return new ReceivedEvent(event, subject, payload, inferred, null, null);
         } catch (IOException e) {
-            throw new EventDecodeException(subject, payload, "not valid JSON: " + firstLine(e.getMessage()), e);
+            StreamConstraintsException limit = limitExceeded(e);
+            String reason = limit != null ? "beyond the codec's limits: " + firstLine(limit.getOriginalMessage())
+                    : "not valid JSON: " + firstLine(e.getMessage());
+            throw new EventDecodeException(subject, payload, reason, e);
         } catch (IllegalArgumentException e) {
-            throw new EventDecodeException(subject, payload, e.getMessage(), e);
+            String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+            throw new EventDecodeException(subject, payload, reason, e);
         }
     }
 
+    /**
+     * Reads the members of the envelope as Go's {@code encoding/json} fills the reference struct: the last of
+     * repeated members wins, except that {@code null} leaves a string or the timestamp as it was and a repeated
+     * {@code data} object is merged into the map of the earlier one.
+     */
     private Members readMembers(String subject, byte[] payload, JsonParser p)
             throws IOException, EventDecodeException {
         Members m = new Members();
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken value = p.nextToken();
             switch (name) {
-                case "type" -> m.type = text(subject, payload, p, value, "type");
-                case "node" -> m.node = text(subject, payload, p, value, "node");
+                case "type" -> m.type = text(subject, payload, p, value, "type", m.type);
+                case "node" -> m.node = text(subject, payload, p, value, "node", m.node);
                 case "timestamp" -> {
-                    String ts = text(subject, payload, p, value, "timestamp");
-                    m.timestamp = ts == null ? null : Timestamps.parse(ts);
+                    String ts = text(subject, payload, p, value, "timestamp", null);
+                    if (ts != null) {
+                        m.timestamp = Timestamps.parse(ts);
+                    }
                 }
                 case "data" -> {
                     if (value == JsonToken.START_OBJECT) {
-                        m.data = mapReader.readValue(p);
+                        Map<String, Object> data = mapReader.readValue(p);
+                        if (m.data == null) {
+                            m.data = data;
+                        } else {
+                            m.data.putAll(data);
+                        }
                     } else if (value == JsonToken.VALUE_NULL) {
                         m.data = null;
                     } else {
@@ -197,13 +236,13 @@ public final class EventCodec {
         return m;
     }
 
-    private static String text(String subject, byte[] payload, JsonParser p, JsonToken token, String member)
-            throws IOException, EventDecodeException {
+    private static String text(String subject, byte[] payload, JsonParser p, JsonToken token, String member,
+                               String ifNull) throws IOException, EventDecodeException {
         if (token == JsonToken.VALUE_STRING) {
             return p.getText();
         }
         if (token == JsonToken.VALUE_NULL) {
-            return null;
+            return ifNull;
         }
         throw new EventDecodeException(subject, payload,
                 "\"" + member + "\" must be a string, was " + describe(token), null);
@@ -218,6 +257,15 @@ public final class EventCodec {
             case VALUE_STRING -> "a string";
             default -> token.asString() == null ? token.name() : token.asString();
         };
+    }
+
+    private static StreamConstraintsException limitExceeded(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException limit) {
+                return limit;
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String message) {
@@ -235,34 +283,286 @@ public final class EventCodec {
         Map<String, Object> data;
     }
 
-    /** The characters Go's encoding/json escapes beyond what JSON requires. */
-    private static final class GoEscapes extends CharacterEscapes {
+    /** The encoded event would exceed the maximum payload. */
+    private static final class PayloadTooLarge extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        static final GoEscapes INSTANCE = new GoEscapes();
-        private final int[] ascii;
 
-        private GoEscapes() {
-            ascii = standardAsciiEscapesForJSON();
-            ascii['<'] = ESCAPE_CUSTOM;
-            ascii['>'] = ESCAPE_CUSTOM;
-            ascii['&'] = ESCAPE_CUSTOM;
+        PayloadTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Writes JSON as Go's {@code encoding/json} does (see the class comment) into a buffer that never grows
+     * beyond the maximum payload.
+     */
+    private static final class GoJsonWriter {
+
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+        /** Go's {@code htmlSafeSet}: the ASCII characters written as they are. */
+        private static final boolean[] SAFE = new boolean[128];
+
+        static {
+            for (int c = 0x20; c < 128; c++) {
+                SAFE[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+            }
         }
 
-        @Override
-        public int[] getEscapeCodesForAscii() {
-            return ascii;
+        /** Go sorts map keys as strings, that is by their UTF-8 bytes, which is code point order. */
+        private static final Comparator<Map.Entry<String, Object>> BY_KEY =
+                (a, b) -> compareCodePoints(a.getKey(), b.getKey());
+
+        private final int limit;
+        private byte[] buf;
+        private int len;
+
+        GoJsonWriter(int limit) {
+            this.limit = limit;
+            this.buf = new byte[Math.min(256, limit)];
         }
 
-        @Override
-        public SerializableString getEscapeSequence(int ch) {
-            return switch (ch) {
-                case '<' -> new SerializedString("\\u003c");
-                case '>' -> new SerializedString("\\u003e");
-                case '&' -> new SerializedString("\\u0026");
-                case 0x2028 -> new SerializedString("\\u2028");
-                case 0x2029 -> new SerializedString("\\u2029");
-                default -> null;
-            };
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, len);
+        }
+
+        void put(int b) {
+            if (len == buf.length) {
+                grow(1);
+            }
+            buf[len++] = (byte) b;
+        }
+
+        /** Writes text known to be ASCII without escapes. */
+        void ascii(String s) {
+            int n = s.length();
+            if (len + n > buf.length) {
+                grow(n);
+            }
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) s.charAt(i);
+            }
+        }
+
+        private void grow(int needed) {
+            long size = (long) len + needed;
+            if (size > limit) {
+                throw new PayloadTooLarge();
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(size, 2L * buf.length)));
+        }
+
+        void string(String s) {
+            put('"');
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    if (SAFE[c]) {
+                        put(c);
+                        continue;
+                    }
+                    put('\\');
+                    switch (c) {
+                        case '"', '\\' -> put(c);
+                        case '\b' -> put('b');
+                        case '\f' -> put('f');
+                        case '\n' -> put('n');
+                        case '\r' -> put('r');
+                        case '\t' -> put('t');
+                        default -> {
+                            // the other control characters and <, >, &
+                            put('u');
+                            put('0');
+                            put('0');
+                            put(HEX[c >> 4]);
+                            put(HEX[c & 0xF]);
+                        }
+                    }
+                } else if (c < 0x800) {
+                    put(0xC0 | (c >> 6));
+                    put(0x80 | (c & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        int cp = Character.toCodePoint(c, s.charAt(++i));
+                        put(0xF0 | (cp >> 18));
+                        put(0x80 | ((cp >> 12) & 0x3F));
+                        put(0x80 | ((cp >> 6) & 0x3F));
+                        put(0x80 | (cp & 0x3F));
+                    } else {
+                        // no UTF-8 form: written as Go writes invalid UTF-8
+                        ascii("\\ufffd");
+                    }
+                } else if (c == '\u2028' || c == '\u2029') {
+                    ascii("\\u202");
+                    put(HEX[c & 0xF]);
+                } else {
+                    put(0xE0 | (c >> 12));
+                    put(0x80 | ((c >> 6) & 0x3F));
+                    put(0x80 | (c & 0x3F));
+                }
+            }
+            put('"');
+        }
+
+        /** Writes a map as an object at nesting level {@code depth}, its keys sorted as Go sorts them. */
+        void object(Map<?, ?> map, int depth) {
+            checkDepth(depth);
+            List<Map.Entry<String, Object>> entries = new ArrayList<>(map.size());
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(keyText(e.getKey()), e.getValue()));
+            }
+            entries.sort(BY_KEY);
+            put('{');
+            for (int i = 0; i < entries.size(); i++) {
+                if (i > 0) {
+                    put(',');
+                }
+                string(entries.get(i).getKey());
+                put(':');
+                value(entries.get(i).getValue(), depth);
+            }
+            put('}');
+        }
+
+        private void array(Collection<?> values, int depth) {
+            checkDepth(depth);
+            put('[');
+            boolean first = true;
+            for (Object v : values) {
+                if (!first) {
+                    put(',');
+                }
+                first = false;
+                value(v, depth);
+            }
+            put(']');
+        }
+
+        /** Writes a value found at nesting level {@code depth}; objects and arrays in it are one level deeper. */
+        private void value(Object v, int depth) {
+            if (v == null) {
+                ascii("null");
+            } else if (v instanceof String s) {
+                string(s);
+            } else if (v instanceof Boolean b) {
+                ascii(b ? "true" : "false");
+            } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+                    || v instanceof AtomicInteger || v instanceof AtomicLong) {
+                ascii(Long.toString(((Number) v).longValue()));
+            } else if (v instanceof BigInteger || v instanceof BigDecimal) {
+                ascii(v.toString());
+            } else if (v instanceof Double d) {
+                ascii(goFloat(d, false));
+            } else if (v instanceof Float f) {
+                ascii(goFloat(f, true));
+            } else if (v instanceof Map<?, ?> m) {
+                object(m, depth + 1);
+            } else if (v instanceof Collection<?> c) {
+                array(c, depth + 1);
+            } else {
+                throw new IllegalArgumentException("a data value of type " + v.getClass().getName()
+                        + " is not a JSON value");
+            }
+        }
+
+        private static void checkDepth(int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new IllegalArgumentException("event data is nested deeper than " + MAX_DEPTH
+                        + " levels (or is cyclic)");
+            }
+        }
+
+        /** Go's map keys: strings, and integers written in decimal. */
+        private static String keyText(Object key) {
+            if (key instanceof String s) {
+                return s;
+            }
+            if (key == null) {
+                throw new IllegalArgumentException("event data has a map with a null key");
+            }
+            if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte
+                    || key instanceof BigInteger) {
+                return key.toString();
+            }
+            throw new IllegalArgumentException("a map key of type " + key.getClass().getName()
+                    + " is not a JSON object key");
+        }
+
+        private static int compareCodePoints(String a, String b) {
+            int n = Math.min(a.length(), b.length());
+            for (int i = 0; i < n; i++) {
+                char x = a.charAt(i);
+                char y = b.charAt(i);
+                if (x != y) {
+                    // UTF-16 order is code point order except between a surrogate (a code point above
+                    // U+FFFF) and a character from U+E000 up
+                    boolean xs = Character.isSurrogate(x);
+                    if (xs != Character.isSurrogate(y)) {
+                        return xs ? 1 : -1;
+                    }
+                    return x - y;
+                }
+            }
+            return a.length() - b.length();
+        }
+
+        /**
+         * A finite float64 or float32 as Go writes it: the shortest decimal that reads back as the same value,
+         * in plain notation unless its magnitude is below 1e-6 or at least 1e21.
+         */
+        static String goFloat(double value, boolean float32) {
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException(value + " is not a JSON number");
+            }
+            if (value == 0) {
+                return 1 / value < 0 ? "-0" : "0";
+            }
+            BigDecimal shortest = shortest(value, float32).stripTrailingZeros();
+            double abs = Math.abs(value);
+            boolean exponent = float32 ? (float) abs < 1e-6f || (float) abs >= 1e21f : abs < 1e-6 || abs >= 1e21;
+            if (!exponent) {
+                return shortest.toPlainString();
+            }
+            String digits = shortest.unscaledValue().abs().toString();
+            int exp = digits.length() - 1 - shortest.scale();
+            StringBuilder out = new StringBuilder(digits.length() + 8);
+            if (shortest.signum() < 0) {
+                out.append('-');
+            }
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            return out.append('e').append(exp < 0 ? '-' : '+').append(Math.abs(exp)).toString();
+        }
+
+        /**
+         * The decimal with the fewest significant digits that rounds to {@code value}; of two such, the nearer
+         * one (as Go's {@code strconv.FormatFloat(f, 'g', -1, bits)} picks it).
+         */
+        private static BigDecimal shortest(double value, boolean float32) {
+            BigDecimal exact = new BigDecimal(value);
+            for (int digits = 1; digits < 17; digits++) {
+                BigDecimal down = exact.round(new MathContext(digits, RoundingMode.FLOOR));
+                BigDecimal up = exact.round(new MathContext(digits, RoundingMode.CEILING));
+                boolean downOk = readsBack(down, value, float32);
+                boolean upOk = readsBack(up, value, float32);
+                if (downOk && upOk) {
+                    return exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+                }
+                if (downOk) {
+                    return down;
+                }
+                if (upOk) {
+                    return up;
+                }
+            }
+            return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+        }
+
+        private static boolean readsBack(BigDecimal decimal, double value, boolean float32) {
+            return float32 ? decimal.floatValue() == (float) value : decimal.doubleValue() == value;
         }
     }
 }
