@@ -1,0 +1,45 @@
+package io.meshbridge.cli;
+
+import io.meshbridge.events.EventTypes;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Subject filters as users type them: with or without the {@code events.} prefix, so {@code tool.*}
+ * means {@code events.tool.*}, and {@code >} means {@code events.>}.
+ */
+public final class Filters {
+
+    /** The filter used when none is given: every event. */
+    public static final String ALL = "events.>";
+
+    private Filters() {
+    }
+
+    /**
+     * The full subject filter for {@code input}.
+     *
+     * @throws IllegalArgumentException when the result is not a valid filter
+     */
+    public static String normalise(String input) {
+        String trimmed = input == null ? "" : input.trim();
+        if (trimmed.isEmpty()) {
+            throw new IllegalArgumentException("subject filter must not be empty");
+        }
+        String full = trimmed.startsWith(EventTypes.SUBJECT_PREFIX) ? trimmed
+                : EventTypes.SUBJECT_PREFIX + trimmed;
+        return EventTypes.requireValidFilter(full);
+    }
+
+    /** Picocli converter applying {@link #normalise}. */
+    public static final class Converter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return normalise(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
