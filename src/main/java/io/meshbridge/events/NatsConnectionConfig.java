@@ -109,17 +109,19 @@ public record NatsConnectionConfig(List<String> servers, String user, Secret pas
         return b.build();
     }
 
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+
     private static void requireCleanUrl(String url) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("empty NATS server URL");
         }
-        int scheme = url.indexOf("://");
-        String rest = scheme < 0 ? url : url.substring(scheme + 3);
-        int slash = rest.indexOf('/');
-        String authority = slash < 0 ? rest : rest.substring(0, slash);
-        if (authority.contains("@")) {
-            throw new IllegalArgumentException("NATS URL " + url.substring(0, scheme < 0 ? 0 : scheme + 3)
-                    + "…@" + authority.substring(authority.lastIndexOf('@') + 1)
+        // Any '@' is taken as the end of user information: a password may itself hold '/', '?' or '#', so the
+        // authority cannot be told apart reliably, and only what follows the last '@' is safe to show.
+        int at = url.lastIndexOf('@');
+        if (at >= 0) {
+            java.util.regex.Matcher scheme = SCHEME.matcher(url);
+            String shownScheme = scheme.find() && scheme.end() <= at ? scheme.group() : "";
+            throw new IllegalArgumentException("NATS URL " + shownScheme + "…@" + url.substring(at + 1)
                     + " carries credentials; configure user/password or token separately so they stay out of logs");
         }
     }
