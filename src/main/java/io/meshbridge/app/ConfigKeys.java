@@ -1,0 +1,86 @@
+package io.meshbridge.app;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code mesh.*} keys of the worker's configuration with their defaults (the values documented in
+ * {@code config/application.properties}; an empty default means "not set").
+ */
+final class ConfigKeys {
+
+    static final String NATS_URL = "mesh.nats.url";
+    static final String NATS_USER = "mesh.nats.user";
+    static final String NATS_PASSWORD = "mesh.nats.password";
+    static final String NATS_TOKEN = "mesh.nats.token";
+    static final String NATS_NKEY_FILE = "mesh.nats.nkey-file";
+    static final String NATS_CREDS_FILE = "mesh.nats.creds-file";
+    static final String NATS_TLS_CA = "mesh.nats.tls.ca";
+    static final String NATS_TLS_CERT = "mesh.nats.tls.cert";
+    static final String NATS_TLS_KEY = "mesh.nats.tls.key";
+    static final String NATS_TLS_FIRST = "mesh.nats.tls.first";
+    static final String NATS_CONNECT_TIMEOUT = "mesh.nats.connect-timeout";
+    static final String NATS_EMBEDDED = "mesh.nats.embedded";
+    static final String NODE_NAME = "mesh.node.name";
+    static final String STREAM_NAME = "mesh.stream.name";
+    static final String STREAM_MAX_AGE = "mesh.stream.max-age";
+    static final String STREAM_MAX_MSGS = "mesh.stream.max-msgs";
+    static final String STREAM_STORAGE = "mesh.stream.storage";
+    static final String STREAM_REPLICAS = "mesh.stream.replicas";
+    static final String STREAM_DUPLICATE_WINDOW = "mesh.stream.duplicate-window";
+    static final String STREAM_UPDATE_EXISTING = "mesh.stream.update-existing";
+    static final String DATA_DIR = "mesh.data.dir";
+    static final String ROUTES = "mesh.routes";
+    static final String HTTP_PORT = "mesh.http.port";
+    static final String SHUTDOWN_TIMEOUT = "mesh.shutdown.timeout";
+
+    /** Every key with its default, in documentation order. */
+    static final Map<String, String> DEFAULTS;
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(NATS_URL, "nats://127.0.0.1:4222");
+        d.put(NATS_USER, "");
+        d.put(NATS_PASSWORD, "");
+        d.put(NATS_TOKEN, "");
+        d.put(NATS_NKEY_FILE, "");
+        d.put(NATS_CREDS_FILE, "");
+        d.put(NATS_TLS_CA, "");
+        d.put(NATS_TLS_CERT, "");
+        d.put(NATS_TLS_KEY, "");
+        d.put(NATS_TLS_FIRST, "false");
+        d.put(NATS_CONNECT_TIMEOUT, "5s");
+        d.put(NATS_EMBEDDED, "auto");
+        d.put(NODE_NAME, "");
+        d.put(STREAM_NAME, "MESH_EVENTS");
+        d.put(STREAM_MAX_AGE, "24h");
+        d.put(STREAM_MAX_MSGS, "10000");
+        d.put(STREAM_STORAGE, "file");
+        d.put(STREAM_REPLICAS, "1");
+        d.put(STREAM_DUPLICATE_WINDOW, "2m");
+        d.put(STREAM_UPDATE_EXISTING, "false");
+        d.put(DATA_DIR, "./data");
+        d.put(ROUTES, "routes/*.yaml");
+        d.put(HTTP_PORT, "8080");
+        d.put(SHUTDOWN_TIMEOUT, "30s");
+        DEFAULTS = java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** Keys whose values are secrets: never logged. */
+    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN);
+
+    private ConfigKeys() {
+    }
+
+    /** Whether {@code key} is one of the worker's keys. */
+    static boolean known(String key) {
+        return DEFAULTS.containsKey(key);
+    }
+
+    /** The environment variable of {@code key}: {@code mesh.stream.max-msgs} is {@code MESH_STREAM_MAX_MSGS}. */
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}
