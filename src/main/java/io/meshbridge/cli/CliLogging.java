@@ -20,36 +20,43 @@ public final class CliLogging {
     /** Logger of the events library's connection notices (lost, re-established). */
     public static final String CONNECTION_LOGGER = "io.meshbridge.events.nats";
 
-    /** The logback property naming a status listener; set by {@link #silenceStatus()}. */
-    static final String STATUS_LISTENER_PROPERTY = "logback.statusListenerClass";
+    /** The SLF4J property naming the provider to use instead of discovering one. */
+    static final String PROVIDER_PROPERTY = "slf4j.provider";
+
+    /** The SLF4J property setting how much SLF4J reports about itself. */
+    static final String VERBOSITY_PROPERTY = "slf4j.internal.verbosity";
 
     private CliLogging() {
     }
 
     /**
-     * Keeps logback's own status messages off the console; call before the first logger is created.
-     * Leaves an explicit setting alone.
-     */
-    public static void silenceStatus() {
-        if (System.getProperty(STATUS_LISTENER_PROPERTY) == null) {
-            System.setProperty(STATUS_LISTENER_PROPERTY, "ch.qos.logback.core.status.NopStatusListener");
-        }
-    }
-
-    /**
-     * Sends log output to stderr: warnings and above, or everything when {@code verbose}.
+     * Sends log output to stderr: warnings and above, or everything when {@code verbose}. Call before the
+     * first logger is created: then {@link StderrLogs} serves the command and the worker's logging
+     * configuration is never loaded; if logging is already initialised with logback, logback is
+     * reconfigured the same way.
      *
      * @param connectionNotices also show when the connection is re-established (for long-running commands)
      */
     public static void configure(boolean verbose, boolean connectionNotices) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        StderrLogs.configure(verbose ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN,
+                connectionNotices ? CONNECTION_LOGGER : null, verbose);
+        if (System.getProperty(PROVIDER_PROPERTY) == null) {
+            System.setProperty(PROVIDER_PROPERTY, StderrLogs.class.getName());
+            if (System.getProperty(VERBOSITY_PROPERTY) == null) {
+                System.setProperty(VERBOSITY_PROPERTY, "WARN");
+            }
         }
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            configureLogback(context, verbose, connectionNotices);
+        }
+    }
+
+    private static void configureLogback(LoggerContext context, boolean verbose, boolean connectionNotices) {
         context.reset();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setCharset(StandardCharsets.UTF_8);
-        encoder.setPattern(verbose ? "%d{HH:mm:ss.SSS} %-5level %logger{30}: %msg%n"
+        encoder.setPattern(verbose ? "%d{HH:mm:ss}  %level  %logger: %msg%n"
                 : "%d{HH:mm:ss}  %level  %msg%n%nopex");
         encoder.start();
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();

@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         description = "Bridge and archival worker for the jb-mesh event bus on NATS JetStream.",
         subcommands = {
             EventsCommand.class,
+            RunCommand.class,
         })
 public final class Main {
 
@@ -29,7 +30,6 @@ public final class Main {
 
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {
-        CliLogging.silenceStatus();
         System.exit(run(args));
     }
 
