@@ -1,0 +1,136 @@
+package io.meshbridge.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** File operations shared by writer, recovery, reader and verifier: durable renames, reading, finishing. */
+final class ArchiveFiles {
+
+    /**
+     * What a data file holds.
+     *
+     * @param bytes       the file's bytes
+     * @param validLength the length of its prefix of complete batches
+     * @param events      the events of the lines in that prefix that parse
+     * @param problems    one text per line that does not parse
+     */
+    record Contents(byte[] bytes, long validLength, List<ArchivedEvent> events, List<String> problems) {
+    }
+
+    private ArchiveFiles() {
+    }
+
+    static Contents read(Path file, Compression compression) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Members.Decoded decoded = Members.decode(compression, bytes);
+        byte[] plain = decoded.plain();
+        List<ArchivedEvent> events = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int start = 0;
+        int lineNumber = 0;
+        for (int i = 0; i < plain.length; i++) {
+            if (plain[i] != '\n') {
+                continue;
+            }
+            lineNumber++;
+            try {
+                events.add(Lines.parse(plain, start, i - start));
+            } catch (IOException e) {
+                problems.add(file + ": line " + lineNumber + ": " + e.getMessage());
+            }
+            start = i + 1;
+        }
+        return new Contents(bytes, decoded.validLength(), events, problems);
+    }
+
+    /**
+     * Finishes a {@code .part} file whose data is already fsynced: renames it atomically to its final name,
+     * fsyncs the directory, then writes its manifest atomically.
+     *
+     * @throws FileAlreadyExistsException when the final name is taken: a finished file is never replaced
+     */
+    static Manifest finish(Path part, ArchiveFileName name, FileSummary summary) throws IOException {
+        Path dir = part.getParent();
+        Path target = dir.resolve(name.finished());
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "a finished archive file is never replaced");
+        }
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(dir);
+        Manifest manifest = Manifest.of(name, summary, Files.size(target), sha256(target));
+        writeAtomically(dir.resolve(name.manifest()), manifest.toJson());
+        return manifest;
+    }
+
+    /** Writes {@code content} to a temporary file, fsyncs it, renames it over {@code target}, fsyncs the directory. */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, content, 0);
+            ch.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(target.getParent());
+    }
+
+    static void writeFully(FileChannel ch, byte[] content, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += ch.write(buffer, at);
+        }
+    }
+
+    /** Makes a rename in {@code dir} durable (Linux and macOS; a no-op where directories cannot be opened). */
+    static void fsyncDirectory(Path dir) throws IOException {
+        if (System.getProperty("os.name", "").startsWith("Windows")) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    static Manifest readManifest(Path manifest) throws IOException {
+        return Manifest.parse(Files.readAllBytes(manifest));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.meshbridge.archive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Checks an archive directory: every finished file against its manifest (SHA-256 of the bytes, count, first
+ * and last sequence and time, ranges), every line (JSON with the expected members), and across all files of
+ * all workers, events archived twice and sequences missing. Read-only; safe while writers run (their
+ * {@code .part} files are read as far as complete). Thread-safe.
+ */
+public final class ArchiveVerifier {
+
+    /** How many duplicates a report lists (all are counted). */
+    public static final int MAX_LISTED = 1000;
+
+    private final List<String> problems = new ArrayList<>();
+    private final List<VerifyReport.Duplicate> duplicates = new ArrayList<>();
+    private final Map<StreamKey, SequenceRanges> seen = new TreeMap<>();
+    private long duplicateCount;
+    private long events;
+    private int files;
+    private int partFiles;
+
+    private ArchiveVerifier() {
+    }
+
+    /** Verifies the archive below {@code directory}. */
+    public static VerifyReport verify(Path directory) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            paths = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        ArchiveVerifier v = new ArchiveVerifier();
+        for (Path path : paths) {
+            v.visit(path);
+        }
+        List<VerifyReport.Gap> gaps = new ArrayList<>();
+        v.seen.forEach((key, ranges) -> ranges.holes()
+                .forEach(h -> gaps.add(new VerifyReport.Gap(key.stream(), key.created(), h))));
+        return new VerifyReport(v.files, v.partFiles, v.events, v.problems, v.duplicateCount, v.duplicates, gaps);
+    }
+
+    private void visit(Path path) throws IOException {
+        String fileName = path.getFileName().toString();
+        if (fileName.endsWith(ArchiveFileName.MANIFEST_SUFFIX)) {
+            String data = fileName.substring(0, fileName.length() - ArchiveFileName.MANIFEST_SUFFIX.length());
+            if (!Files.exists(path.resolveSibling(data))) {
+                problems.add(path + ": manifest without its file");
+            }
+            return;
+        }
+        ArchiveFileName name = ArchiveFileName.parse(fileName);
+        if (name == null) {
+            return;
+        }
+        ArchiveFiles.Contents contents = ArchiveFiles.read(path, name.compression());
+        problems.addAll(contents.problems());
+        for (ArchivedEvent e : contents.events()) {
+            events++;
+            if (!seen.computeIfAbsent(e.key(), k -> new SequenceRanges()).add(e.sequence())) {
+                duplicateCount++;
+                if (duplicates.size() < MAX_LISTED) {
+                    duplicates.add(new VerifyReport.Duplicate(e.stream(), e.streamCreated(), e.sequence()));
+                }
+            }
+        }
+        if (name.part()) {
+            partFiles++;
+            return;
+        }
+        files++;
+        if (contents.validLength() < contents.bytes().length) {
+            problems.add(path + ": " + (contents.bytes().length - contents.validLength())
+                    + " bytes after the last complete batch (torn or corrupt)");
+        }
+        Path manifestPath = path.resolveSibling(name.manifest());
+        if (!Files.exists(manifestPath)) {
+            problems.add(path + ": no manifest");
+            return;
+        }
+        Manifest m;
+        try {
+            m = ArchiveFiles.readManifest(manifestPath);
+        } catch (IOException e) {
+            problems.add(manifestPath + ": " + e.getMessage());
+            return;
+        }
+        checkManifest(path, m, contents);
+    }
+
+    private void checkManifest(Path path, Manifest m, ArchiveFiles.Contents contents) {
+        String sha = ArchiveFiles.sha256(contents.bytes());
+        if (!sha.equals(m.sha256())) {
+            problems.add(path + ": SHA-256 " + sha + " does not match the manifest's " + m.sha256());
+        }
+        if (m.bytes() != contents.bytes().length) {
+            problems.add(path + ": " + contents.bytes().length + " bytes, the manifest says " + m.bytes());
+        }
+        if (!m.file().equals(path.getFileName().toString())) {
+            problems.add(path + ": the manifest names the file " + m.file());
+        }
+        FileSummary s;
+        try {
+            s = FileSummary.of(contents.events());
+        } catch (IOException e) {
+            problems.add(path + ": " + e.getMessage());
+            return;
+        }
+        if (s == null) {
+            problems.add(path + ": no readable event, the manifest says " + m.count());
+            return;
+        }
+        List<String> differences = new ArrayList<>();
+        compare(differences, "count", s.count(), m.count());
+        compare(differences, "stream", s.key(), m.key());
+        compare(differences, "first_seq", s.sequences().min(), m.firstSequence());
+        compare(differences, "last_seq", s.sequences().max(), m.lastSequence());
+        compare(differences, "first_time", s.firstTime(), m.firstTime());
+        compare(differences, "last_time", s.lastTime(), m.lastTime());
+        compare(differences, "ranges", s.sequences().ranges(), m.ranges());
+        differences.forEach(d -> problems.add(path + ": " + d));
+    }
+
+    private static void compare(List<String> out, String member, Object actual, Object manifest) {
+        if (!actual.equals(manifest)) {
+            out.add(member + " is " + actual + ", the manifest says " + manifest);
+        }
+    }
+}

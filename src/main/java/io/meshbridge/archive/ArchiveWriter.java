@@ -1,0 +1,295 @@
+package io.meshbridge.archive;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes stream messages to rolling JSON Lines files below an archive directory, crash-safe and exactly once
+ * per worker.
+ *
+ * <p><b>Lifecycle.</b> {@link #open} recovers this worker's files left by a process that died (see below) and
+ * learns what the worker has archived. Then {@link #append} is called with each batch of messages; the caller
+ * acknowledges a batch's messages only after {@code append} returned. {@link #finishExpired} finishes files
+ * older than the roll age (call it from a timer, so idle files roll too), {@link #applyRetention} deletes old
+ * finished files. {@link #close} finishes every open file; call it on shutdown (SIGTERM).
+ *
+ * <p><b>Guarantees.</b> When {@code append} returns, every line of the batch is written and fsynced; with gzip
+ * or zstd each batch is its own member or frame, so a file cut after any batch still decompresses. A file is
+ * written as {@code <name>.part}; finishing it (roll by size or age, eviction beyond the maximum of open files,
+ * close) fsyncs it, renames it atomically to its final name, fsyncs the directory and writes the manifest
+ * {@code <file>.manifest.json} atomically. A finished file is never rewritten. Each file holds one stream
+ * incarnation (stream name and creation time). Messages are keyed by stream name, stream creation time and
+ * sequence; {@code append} skips those already archived by this worker (redeliveries after a lost
+ * acknowledgement), so with one worker per directory every message is archived exactly once. Several workers
+ * sharing a directory each write their own files (the worker id is in the name): at least once.
+ *
+ * <p><b>Fault model.</b> The process may die at any moment (SIGKILL): on the next {@code open}, each
+ * {@code .part} file of this worker is cut back to its last complete batch (a torn batch was never
+ * acknowledged) and finished; it is never deleted unless it holds no complete batch. Power loss of the machine
+ * is not covered, just as JetStream's own default fsync interval does not cover it.
+ *
+ * <p><b>Failures.</b> An {@link IOException} (full disk, I/O error) is retriable: nothing of the failed part of
+ * the batch counts as archived, files are cut back to their state before it, and the same batch may be
+ * appended again; what did become durable is skipped then. An {@link IllegalArgumentException} is permanent.
+ *
+ * <p><b>Threading.</b> Not thread-safe: one consumer thread at a time calls it (calls from different threads
+ * must be ordered by the caller, as a Camel consumer's are).
+ */
+public final class ArchiveWriter implements Closeable {
+
+    private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
+
+    private record FileKey(Path directory, StreamKey stream) {
+    }
+
+    private static final class Pending {
+        final ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        final List<ArchiveRecord> records = new ArrayList<>();
+    }
+
+    private final ArchiveConfig config;
+    private final Clock clock;
+    private final PathLayout layout;
+    private final Map<StreamKey, SequenceRanges> archived;
+    private final LinkedHashMap<FileKey, PartFile> open = new LinkedHashMap<>(16, 0.75f, true);
+    private final List<PartFile> failed = new ArrayList<>();
+    private boolean closed;
+
+    private ArchiveWriter(ArchiveConfig config, Clock clock, Map<StreamKey, SequenceRanges> archived) {
+        this.config = config;
+        this.clock = clock;
+        this.layout = new PathLayout(config.directory(), config.layout());
+        this.archived = archived;
+    }
+
+    /** Opens a writer with the system clock (UTC); recovers this worker's files first. */
+    public static ArchiveWriter open(ArchiveConfig config) throws IOException {
+        return open(config, Clock.systemUTC());
+    }
+
+    /** Opens a writer whose roll age and retention use {@code clock}; recovers this worker's files first. */
+    public static ArchiveWriter open(ArchiveConfig config, Clock clock) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        return new ArchiveWriter(config, clock, Recovery.run(config.directory(), config.workerId()));
+    }
+
+    /**
+     * Writes and fsyncs a batch, skipping messages this worker already archived; then finishes files that
+     * reached the roll size or age.
+     *
+     * @throws IOException a retriable failure; the batch may be appended again
+     */
+    public AppendResult append(List<ArchiveRecord> batch) throws IOException {
+        requireOpen();
+        recoverFailed();
+        Map<PartFile, Pending> pending = new LinkedHashMap<>();
+        Map<StreamKey, SequenceRanges> inBatch = new HashMap<>();
+        int skipped = 0;
+        int written = 0;
+        for (ArchiveRecord record : batch) {
+            StreamKey key = record.key();
+            if (isArchived(key, record.sequence())
+                    || !inBatch.computeIfAbsent(key, k -> new SequenceRanges()).add(record.sequence())) {
+                skipped++;
+                continue;
+            }
+            Pending p = pending.computeIfAbsent(fileFor(record, key, pending), f -> new Pending());
+            Lines.write(record, p.lines);
+            p.records.add(record);
+            written++;
+        }
+        for (Map.Entry<PartFile, Pending> e : pending.entrySet()) {
+            flush(e.getKey(), e.getValue());
+        }
+        for (PartFile file : pending.keySet()) {
+            if (file.size() >= config.rollBytes() && open.containsValue(file)) {
+                finish(file);
+            }
+        }
+        finishExpired();
+        return new AppendResult(written, skipped);
+    }
+
+    /** Finishes the files that have been open for the roll age or longer; returns how many. */
+    public int finishExpired() throws IOException {
+        requireOpen();
+        Instant limit = clock.instant().minus(config.rollAge());
+        List<PartFile> expired = open.values().stream().filter(f -> !f.openedAt().isAfter(limit)).toList();
+        for (PartFile file : expired) {
+            finish(file);
+        }
+        return expired.size();
+    }
+
+    /** Deletes finished files (any worker's) whose newest event is older than the retention; returns how many. */
+    public int applyRetention() throws IOException {
+        requireOpen();
+        return config.retention() == null ? 0
+                : Retention.apply(config.directory(), clock.instant().minus(config.retention()));
+    }
+
+    /** Whether this worker archived the message {@code sequence} of the stream incarnation. */
+    public boolean isArchived(String stream, Instant streamCreated, long sequence) {
+        return isArchived(new StreamKey(stream, streamCreated), sequence);
+    }
+
+    /** The highest sequence of the stream incarnation this worker archived, or 0 when none. */
+    public long highWater(String stream, Instant streamCreated) {
+        SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
+        return ranges == null ? 0 : ranges.max();
+    }
+
+    /**
+     * Tells the writer that no message at or below {@code ackFloor} will be delivered again (the consumer's
+     * acknowledgement floor), so it may forget which of them it archived; bounds its memory when a subject
+     * filter leaves holes in the sequences.
+     */
+    public void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
+        SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
+        if (ranges != null) {
+            ranges.fillUpTo(ackFloor);
+        }
+    }
+
+    /** The number of files open for writing. */
+    public int openFiles() {
+        return open.size();
+    }
+
+    /** The configuration. */
+    public ArchiveConfig config() {
+        return config;
+    }
+
+    /** Finishes every open file. Idempotent; the first failure is thrown after trying them all. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        IOException failure = null;
+        for (PartFile file : new ArrayList<>(open.values())) {
+            try {
+                finish(file);
+            } catch (IOException e) {
+                failure = add(failure, e);
+            }
+        }
+        try {
+            recoverFailed();
+        } catch (IOException e) {
+            failure = add(failure, e);
+        }
+        closed = true;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private boolean isArchived(StreamKey key, long sequence) {
+        SequenceRanges ranges = archived.get(key);
+        return ranges != null && ranges.contains(sequence);
+    }
+
+    private PartFile fileFor(ArchiveRecord record, StreamKey key, Map<PartFile, Pending> pending)
+            throws IOException {
+        FileKey fileKey = new FileKey(layout.directoryFor(record.time(), record.subject()), key);
+        PartFile file = open.get(fileKey);
+        if (file != null) {
+            return file;
+        }
+        while (open.size() >= config.maxOpenFiles()) {
+            PartFile eldest = open.values().iterator().next();
+            Pending p = pending.remove(eldest);
+            if (p != null) {
+                flush(eldest, p);
+            }
+            finish(eldest);
+        }
+        file = PartFile.create(fileKey.directory(), config.workerId(), record.sequence(), config.compression(),
+                key, clock.instant());
+        open.put(fileKey, file);
+        return file;
+    }
+
+    /** Writes and fsyncs one file's part of the batch; on failure cuts the file back and rethrows. */
+    private void flush(PartFile file, Pending p) throws IOException {
+        long before = file.size();
+        try {
+            file.write(Members.encode(config.compression(), p.lines.toByteArray()));
+            file.force();
+        } catch (IOException e) {
+            rollBack(file, before);
+            throw e;
+        }
+        file.committed(p.records);
+        for (ArchiveRecord r : p.records) {
+            archived.computeIfAbsent(r.key(), k -> new SequenceRanges()).add(r.sequence());
+        }
+    }
+
+    private void rollBack(PartFile file, long length) {
+        try {
+            file.truncate(length);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot cut back " + file.path() + "; it is recovered later", e);
+            forget(file);
+            file.closeQuietly();
+            failed.add(file);
+        }
+    }
+
+    private void finish(PartFile file) throws IOException {
+        forget(file);
+        try {
+            file.finish();
+        } catch (IOException e) {
+            file.closeQuietly();
+            failed.add(file);
+            throw e;
+        }
+    }
+
+    /** Recovers files whose writing or finishing failed, and learns what they hold. */
+    private void recoverFailed() throws IOException {
+        while (!failed.isEmpty()) {
+            PartFile file = failed.get(0);
+            if (java.nio.file.Files.exists(file.path())) {
+                Manifest manifest = Recovery.recoverPart(file.path(), file.name());
+                if (manifest != null) {
+                    archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
+                }
+            }
+            failed.remove(0);
+        }
+    }
+
+    private void forget(PartFile file) {
+        open.values().removeIf(f -> f == file);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("archive writer is closed");
+        }
+    }
+
+    private static IOException add(IOException first, IOException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+}

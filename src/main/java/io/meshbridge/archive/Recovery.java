@@ -1,0 +1,112 @@
+package io.meshbridge.archive;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Brings one worker's files in an archive directory to a clean state after the process died, and rebuilds
+ * what the worker has archived: {@code .part} files are cut back to their complete batches and finished
+ * (they hold acknowledged events), finished files without a manifest get one, stale temporary manifests are
+ * removed. Files of other workers are left alone.
+ */
+final class Recovery {
+
+    private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
+
+    private final String worker;
+    private final Map<StreamKey, SequenceRanges> archived = new HashMap<>();
+
+    private Recovery(String worker) {
+        this.worker = worker;
+    }
+
+    /** Recovers the worker's files below {@code root}; returns the archived sequences per stream incarnation. */
+    static Map<StreamKey, SequenceRanges> run(Path root, String worker) throws IOException {
+        Files.createDirectories(root);
+        Recovery recovery = new Recovery(worker);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        for (Path file : files) {
+            recovery.visit(file);
+        }
+        return recovery.archived;
+    }
+
+    /** Recovers one part file (also used after an I/O error while writing it); merges what it holds. */
+    static Manifest recoverPart(Path part, ArchiveFileName name) throws IOException {
+        ArchiveFiles.Contents contents = ArchiveFiles.read(part, name.compression());
+        if (contents.validLength() < contents.bytes().length) {
+            LOG.log(Level.WARNING, "cutting {0} back from {1} to {2} bytes: its last batch was not complete",
+                    part, contents.bytes().length, contents.validLength());
+            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                ch.truncate(contents.validLength());
+                ch.force(true);
+            }
+        }
+        contents.problems().forEach(p -> LOG.log(Level.WARNING, "unreadable archive line: {0}", p));
+        if (contents.validLength() == 0) {
+            // no complete batch, so nothing in it was acknowledged
+            Files.delete(part);
+            ArchiveFiles.fsyncDirectory(part.getParent());
+            return null;
+        }
+        FileSummary summary = FileSummary.of(contents.events());
+        if (summary == null) {
+            throw new IOException(part + " holds no readable archive line; left as it is");
+        }
+        LOG.log(Level.INFO, "finishing {0} with {1} events after a restart", part, summary.count());
+        return ArchiveFiles.finish(part, name.asFinished(), summary);
+    }
+
+    private void visit(Path file) throws IOException {
+        String fileName = file.getFileName().toString();
+        if (fileName.endsWith(ArchiveFileName.MANIFEST_SUFFIX + ".tmp")) {
+            ArchiveFileName data = ArchiveFileName.parse(fileName.substring(0,
+                    fileName.length() - (ArchiveFileName.MANIFEST_SUFFIX + ".tmp").length()));
+            if (data != null && data.worker().equals(worker)) {
+                Files.delete(file);
+            }
+            return;
+        }
+        ArchiveFileName name = ArchiveFileName.parse(fileName);
+        if (name == null || !name.worker().equals(worker)) {
+            return;
+        }
+        if (name.part()) {
+            merge(recoverPart(file, name));
+            return;
+        }
+        Path manifestPath = file.resolveSibling(name.manifest());
+        if (Files.exists(manifestPath)) {
+            merge(ArchiveFiles.readManifest(manifestPath));
+            return;
+        }
+        // renamed, then the process died before the manifest was written
+        ArchiveFiles.Contents contents = ArchiveFiles.read(file, name.compression());
+        FileSummary summary = FileSummary.of(contents.events());
+        if (summary == null) {
+            LOG.log(Level.WARNING, "finished archive file {0} holds no readable line; no manifest written", file);
+            return;
+        }
+        Manifest manifest = Manifest.of(name, summary, contents.bytes().length,
+                ArchiveFiles.sha256(contents.bytes()));
+        ArchiveFiles.writeAtomically(manifestPath, manifest.toJson());
+        merge(manifest);
+    }
+
+    private void merge(Manifest manifest) {
+        if (manifest != null) {
+            archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.meshbridge.archive;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Deletes finished archive files whose newest event (the manifest's {@code last_time}; the file's modification
+ * time when it has no manifest) is older than a limit. {@code .part} files are never deleted. The manifest
+ * goes first, so a crash in between leaves a finished file without manifest, which recovery completes.
+ */
+final class Retention {
+
+    private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
+
+    private Retention() {
+    }
+
+    static int apply(Path root, Instant olderThan) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        int deleted = 0;
+        for (Path file : files) {
+            ArchiveFileName name = ArchiveFileName.parse(file.getFileName().toString());
+            if (name == null || name.part()) {
+                continue;
+            }
+            Path manifestPath = file.resolveSibling(name.manifest());
+            Instant newest = Files.exists(manifestPath)
+                    ? ArchiveFiles.readManifest(manifestPath).lastTime()
+                    : Files.getLastModifiedTime(file).toInstant();
+            if (newest.isBefore(olderThan)) {
+                Files.deleteIfExists(manifestPath);
+                Files.deleteIfExists(file);
+                LOG.log(Level.DEBUG, "retention deleted {0}", file);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+}

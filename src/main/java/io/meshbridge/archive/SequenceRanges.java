@@ -1,0 +1,114 @@
+package io.meshbridge.archive;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A set of stream sequences kept as disjoint inclusive ranges; memory grows with the number of holes, not
+ * with the number of sequences. Not thread-safe.
+ */
+final class SequenceRanges {
+
+    private final TreeMap<Long, Long> ranges = new TreeMap<>();
+    private long count;
+
+    boolean contains(long seq) {
+        Map.Entry<Long, Long> e = ranges.floorEntry(seq);
+        return e != null && e.getValue() >= seq;
+    }
+
+    /** Adds a sequence; returns {@code false} when it was already present. */
+    boolean add(long seq) {
+        if (contains(seq)) {
+            return false;
+        }
+        long start = seq;
+        long end = seq;
+        Map.Entry<Long, Long> below = ranges.floorEntry(seq);
+        if (below != null && below.getValue() == seq - 1) {
+            start = below.getKey();
+        }
+        Long aboveEnd = ranges.remove(seq + 1);
+        if (aboveEnd != null) {
+            end = aboveEnd;
+        }
+        ranges.put(start, end);
+        count++;
+        return true;
+    }
+
+    void addRange(long first, long last) {
+        for (Map.Entry<Long, Long> e = ranges.ceilingEntry(first); e != null && e.getKey() <= last;
+                e = ranges.ceilingEntry(first)) {
+            // an existing range inside or overlapping from the right: absorb it
+            ranges.remove(e.getKey());
+            count -= e.getValue() - e.getKey() + 1;
+            last = Math.max(last, e.getValue());
+        }
+        Map.Entry<Long, Long> below = ranges.floorEntry(first);
+        if (below != null && below.getValue() >= first - 1) {
+            ranges.remove(below.getKey());
+            count -= below.getValue() - below.getKey() + 1;
+            first = below.getKey();
+            last = Math.max(last, below.getValue());
+        }
+        Map.Entry<Long, Long> above = ranges.ceilingEntry(last + 1);
+        if (above != null && above.getKey() == last + 1) {
+            ranges.remove(above.getKey());
+            count -= above.getValue() - above.getKey() + 1;
+            last = above.getValue();
+        }
+        ranges.put(first, last);
+        count += last - first + 1;
+    }
+
+    void addAll(SequenceRanges other) {
+        other.ranges.forEach(this::addRange);
+    }
+
+    /** Marks every sequence from the lowest one present up to {@code seq} as present. */
+    void fillUpTo(long seq) {
+        if (!ranges.isEmpty() && ranges.firstKey() <= seq) {
+            addRange(ranges.firstKey(), seq);
+        }
+    }
+
+    boolean isEmpty() {
+        return ranges.isEmpty();
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** The lowest sequence, or 0 when empty. */
+    long min() {
+        return ranges.isEmpty() ? 0 : ranges.firstKey();
+    }
+
+    /** The highest sequence, or 0 when empty. */
+    long max() {
+        return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
+    }
+
+    List<SequenceRange> ranges() {
+        List<SequenceRange> out = new ArrayList<>(ranges.size());
+        ranges.forEach((first, last) -> out.add(new SequenceRange(first, last)));
+        return out;
+    }
+
+    /** The missing ranges between the lowest and the highest sequence. */
+    List<SequenceRange> holes() {
+        List<SequenceRange> out = new ArrayList<>();
+        long next = -1;
+        for (Map.Entry<Long, Long> e : ranges.entrySet()) {
+            if (next > 0 && e.getKey() > next) {
+                out.add(new SequenceRange(next, e.getKey() - 1));
+            }
+            next = e.getValue() + 1;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,178 @@
+package io.meshbridge.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/** Test helpers that read archives with plain java.util.zip and Jackson, not through the product's reader. */
+final class ArchiveTesting {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Instant CREATED = Instant.parse("2026-11-01T00:00:00Z");
+    static final Instant T0 = Instant.parse("2026-11-29T10:45:28.123456789Z");
+
+    private ArchiveTesting() {
+    }
+
+    /** One reference payload: name, subject, exact bytes. */
+    record Sample(String name, String subject, byte[] payload) {
+        boolean malformed() {
+            return name.startsWith("malformed-");
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Sample> decodableSamples() {
+        String text;
+        try (InputStream in = ArchiveTesting.class.getResourceAsStream("/reference/samples.tsv")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Sample> out = new ArrayList<>();
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith("#") || line.isEmpty()) {
+                continue;
+            }
+            String[] cols = line.split("\t", 3);
+            Sample s = new Sample(cols[0], cols[1], cols[2].getBytes(StandardCharsets.UTF_8));
+            if (!s.malformed()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static byte[] payload(String type, int n) {
+        return ("{\"type\":\"" + type + "\",\"node\":\"node-a\",\"timestamp\":\"2026-11-29T10:45:28Z\","
+                + "\"data\":{\"n\":" + n + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static ArchiveRecord record(long seq, String subject, Instant time) {
+        return record("events", CREATED, seq, subject, time);
+    }
+
+    static ArchiveRecord record(String stream, Instant created, long seq, String subject, Instant time) {
+        String type = subject.startsWith("events.") ? subject.substring(7) : subject;
+        return new ArchiveRecord(stream, created, seq, subject, time, stream + ":" + seq, payload(type, (int) seq));
+    }
+
+    /** {@code count} records of one subject with sequences from {@code first}, one millisecond apart. */
+    static List<ArchiveRecord> records(long first, int count, String subject) {
+        List<ArchiveRecord> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(record(first + i, subject, T0.plusMillis(first + i)));
+        }
+        return out;
+    }
+
+    static ArchiveConfig.Builder config(Path dir) {
+        return ArchiveConfig.builder(dir).workerId("w1");
+    }
+
+    static List<Path> files(Path dir, String suffix) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted().toList();
+        }
+    }
+
+    /** The decompressed lines of a gzip file, read with java.util.zip. */
+    static List<byte[]> gzipLines(Path file) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            return lines(in.readAllBytes());
+        }
+    }
+
+    static List<byte[]> lines(byte[] plain) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < plain.length; i++) {
+            if (plain[i] == '\n') {
+                out.add(java.util.Arrays.copyOfRange(plain, start, i));
+                start = i + 1;
+            }
+        }
+        if (start != plain.length) {
+            throw new AssertionError("partial last line of " + (plain.length - start) + " bytes");
+        }
+        return out;
+    }
+
+    /** All lines of all finished gzip files, parsed with Jackson. */
+    static List<JsonNode> finishedGzipEvents(Path dir) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (Path file : files(dir, ".jsonl.gz")) {
+            for (byte[] line : gzipLines(file)) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    /** The verbatim bytes of the last member, {@code event}, of an archive line. */
+    static byte[] rawEvent(byte[] line) {
+        byte[] marker = ",\"event\":".getBytes(StandardCharsets.US_ASCII);
+        String text = new String(line, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(new String(marker, StandardCharsets.ISO_8859_1));
+        if (at < 0 || line[line.length - 1] != '}') {
+            throw new AssertionError("no event member in " + new String(line, StandardCharsets.UTF_8));
+        }
+        return java.util.Arrays.copyOfRange(line, at + marker.length, line.length - 1);
+    }
+
+    static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(plain);
+        }
+        return out.toByteArray();
+    }
+
+    /** A clock tests move by hand. */
+    static final class TestClock extends Clock {
+        private Instant now;
+
+        TestClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
