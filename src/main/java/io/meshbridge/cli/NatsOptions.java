@@ -143,12 +143,18 @@ public final class NatsOptions {
         volatile boolean connected;
         private volatile boolean down;
         private volatile String lastProblem;
+        private volatile String serverError;
 
         ConnectEvents(Duration timeout) {
             this.timeout = timeout;
         }
 
+        /** What the server said (authorization, TLS required...), else the last client-side problem. */
         String reason(Exception failure) {
+            String said = serverError;
+            if (said != null) {
+                return said;
+            }
             String problem = lastProblem;
             if (problem != null) {
                 return problem;
@@ -180,8 +186,8 @@ public final class NatsOptions {
         public void errorOccurred(Connection conn, String error) {
             if (connected) {
                 super.errorOccurred(conn, error);
-            } else {
-                lastProblem = error;
+            } else if (serverError == null) {
+                serverError = error;
             }
         }
 
