@@ -149,7 +149,8 @@ class EventsListIT {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             millis.add(run.elapsed().toMillis());
         }
-        System.out.println("events list end to end (JVM start included), 3 runs: " + millis + " ms");
+        System.out.println("events list end to end (JVM start included) against nats-server "
+                + NATS.server().version() + ", 3 runs: " + millis + " ms");
     }
 
     /** The stderr lines for {@code samples} stored in that order from sequence 1 (of the whole stream). */
