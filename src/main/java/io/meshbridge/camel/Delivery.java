@@ -1,0 +1,98 @@
+package io.meshbridge.camel;
+
+import io.meshbridge.events.StreamPosition;
+import io.nats.client.Message;
+import io.nats.client.impl.NatsJetStreamMetaData;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One delivery of a stored message to a {@link MeshConsumer}, from the fetch until its final
+ * acknowledgement (ack, nak or term).
+ *
+ * <p>Thread-safe: created by a fetching thread, completed by whatever thread completes the exchange, kept
+ * alive by the progress thread. {@link #settle()} returns {@code true} exactly once.
+ */
+final class Delivery {
+
+    private final Message message;
+    private final String stream;
+    private final long sequence;
+    private final long deliveries;
+    private final Instant streamTime;
+    private final String eventId;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile long lastProgressNanos;
+
+    Delivery(Message message, long receivedNanos) {
+        this.message = message;
+        NatsJetStreamMetaData meta = message.metaData();
+        this.stream = meta.getStream();
+        this.sequence = meta.streamSequence();
+        this.deliveries = meta.deliveredCount();
+        this.streamTime = meta.timestamp().toInstant();
+        String msgId = message.hasHeaders() ? message.getHeaders().getFirst(MeshConstants.NATS_MSG_ID) : null;
+        this.eventId = msgId != null && !msgId.isEmpty() ? msgId
+                : new StreamPosition(stream, sequence, streamTime).derivedId();
+        this.lastProgressNanos = receivedNanos;
+    }
+
+    Message message() {
+        return message;
+    }
+
+    String stream() {
+        return stream;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    /** The server's delivery count, this delivery included. */
+    long deliveries() {
+        return deliveries;
+    }
+
+    Instant streamTime() {
+        return streamTime;
+    }
+
+    /** The {@code Nats-Msg-Id}, or {@code <stream>:<sequence>}. */
+    String eventId() {
+        return eventId;
+    }
+
+    long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    void progressed(long nanos) {
+        lastProgressNanos = nanos;
+    }
+
+    /** Marks the exchange as completed; {@code true} the first time only. */
+    boolean complete() {
+        return completed.compareAndSet(false, true);
+    }
+
+    /** Marks the final acknowledgement as sent; {@code true} the first time only. */
+    boolean settle() {
+        return settled.compareAndSet(false, true);
+    }
+
+    /** Whether the replay marker {@code Mesh-Replay: true} is set. */
+    boolean isReplay() {
+        if (!message.hasHeaders()) {
+            return false;
+        }
+        String value = message.getHeaders().getFirst(MeshConstants.REPLAY_HEADER);
+        return value != null && value.trim().equalsIgnoreCase("true");
+    }
+
+    @Override
+    public String toString() {
+        return stream + ":" + sequence + " (delivery " + deliveries + ")";
+    }
+}

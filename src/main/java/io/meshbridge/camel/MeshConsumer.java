@@ -1,0 +1,585 @@
+package io.meshbridge.camel;
+
+import io.meshbridge.events.Bus;
+import io.meshbridge.events.EventCodec;
+import io.meshbridge.events.EventDecodeException;
+import io.meshbridge.events.EventTypes;
+import io.meshbridge.events.ReceivedEvent;
+import io.meshbridge.events.StreamPosition;
+import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of {@code mesh:<subject filter>}: a durable JetStream pull consumer on the event stream whose
+ * messages become exchanges, acknowledged one by one once the exchange has completed.
+ *
+ * <p><b>Start.</b> Ensures the dead-letter stream, then creates the durable (named by the {@code durable}
+ * option, else after the route id) with explicit acknowledgement, unlimited server-side max deliver, the
+ * route's filter, start position, ack wait and max ack pending; an existing durable created with another
+ * filter or start position fails the start with a message naming the option. Then starts
+ * {@code concurrentConsumers} fetching threads. Consumers (threads, routes or processes) using the same
+ * durable share its messages: each message goes to one of them.
+ *
+ * <p><b>Fetching.</b> Each thread pulls up to {@code batchSize} messages, never more than the free places in
+ * the window of {@code maxAckPending} unacknowledged messages. A pull returns as soon as at least one
+ * message is available (it waits up to {@code pollTimeout} otherwise), so a partial batch never waits.
+ *
+ * <p><b>Exchanges.</b> The body is the payload as {@code byte[]} (convertible to {@code Event}, {@code Map}
+ * and {@code String}); the headers are those of {@link MeshConstants}. Each exchange is handed to the route
+ * asynchronously; a route without asynchronous steps runs on the fetching thread. Messages marked
+ * {@code Mesh-Replay: true} are acknowledged and skipped unless {@code includeReplays=true}; payloads that
+ * are not events go to the dead-letter stream at once unless {@code raw=true}.
+ *
+ * <p><b>Acknowledgement.</b> A message is acknowledged only when its exchange has completed successfully
+ * (including asynchronous steps: the acknowledgement is sent from the exchange's completion callback). While
+ * an exchange runs, "in progress" is sent every third of {@code ackWait} so the server does not redeliver it.
+ *
+ * <p><b>Failure.</b> A failed exchange is negatively acknowledged with the delay that {@code backoff} gives
+ * for its attempt number. The attempt that is the {@code maxDeliver}-th, a {@link MeshPermanentException}
+ * anywhere in the cause chain, or a message already delivered more than {@code maxDeliver} times (its last
+ * attempt died with the process) sends the message to {@link MeshConstants#DLQ_STREAM} on
+ * {@code mesh.dlq.<routeId>}; only once that write is acknowledged is the original terminated. If the write
+ * fails the message is negatively acknowledged and dead-lettered on its next delivery: nothing is dropped.
+ *
+ * <p><b>Stop.</b> Camel's graceful shutdown first suspends the consumer (so does suspending the route):
+ * fetching stops at once, and already fetched messages whose exchange has not started are negatively
+ * acknowledged without delay so that another consumer takes them, unless the route's shutdown running task is
+ * {@code CompleteAllTasks}. Running exchanges finish and are acknowledged meanwhile;
+ * {@link #getPendingExchangesSize()} tells the shutdown how many are left. Only then is the consumer stopped.
+ * The durable is never deleted. Resuming a suspended route fetches again.
+ *
+ * <p><b>Threading and order.</b> The fetching threads ({@code MeshConsumer[<durable>]}) hand exchanges to the
+ * route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
+ * exchange, dead-letter results are handled on jnats' threads, and one thread per consumer
+ * ({@code MeshProgress[<durable>]}) sends "in progress". With one fetching thread and a synchronous route,
+ * messages are processed in stream order, except retried ones; otherwise no order is guaranteed.
+ *
+ * <p>A message negatively acknowledged at stop counts as a delivery on the server, so after many stops
+ * during its processing a message may reach {@code maxDeliver} with fewer real attempts.
+ */
+public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
+
+    /** Exchange property: the decoded {@link ReceivedEvent}, so that conversions need not decode again. */
+    static final String RECEIVED_EVENT_PROPERTY = "CamelMeshReceivedEvent";
+
+    /** Exchange property: the id of the consumed event, to tell an inherited id header from a chosen one. */
+    static final String CONSUMED_ID_PROPERTY = "CamelMeshConsumedEventId";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MeshConsumer.class);
+    private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(5);
+    private static final int MAX_REMEMBERED_DEAD_LETTERS = 10_000;
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MeshEndpoint endpoint;
+    private final MeshConfiguration config;
+    private final String filter;
+    private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<FetchConsumer> openFetches = ConcurrentHashMap.newKeySet();
+    /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
+    private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
+    /** Places for unacknowledged messages: {@code maxAckPending}, shared by the fetching threads. */
+    private final Semaphore window;
+
+    private volatile boolean fetching;
+    private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
+    private volatile CountDownLatch stopSignal = new CountDownLatch(0);
+    private ExecutorService fetchThreads;
+    private final Object progressLock = new Object();
+    private ScheduledExecutorService progressThread;
+    private JetStream js;
+    private EventCodec codec;
+    private String stream;
+    private String durable;
+    private String routeLabel;
+    private String deadLetterSubject;
+    private List<Duration> backoff;
+    private long progressAfterNanos;
+
+    /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
+    public MeshConsumer(MeshEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
+        this.filter = endpoint.getTarget();
+        this.window = new Semaphore(Math.max(0, config.getMaxAckPending()));
+    }
+
+    @Override
+    public MeshEndpoint getEndpoint() {
+        return endpoint;
+    }
+
+    /** The durable consumer's name (known once started). */
+    public String getDurable() {
+        return durable;
+    }
+
+    /** Messages fetched and not yet finally acknowledged (acked, nacked or terminated). */
+    public int getInFlight() {
+        return inFlight.size();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        config.validateForConsumer();
+        EventTypes.requireValidFilter(filter);
+        Connection connection = endpoint.getComponent().connection();
+        stream = endpoint.streamName();
+        routeLabel = getRouteId() != null ? getRouteId() : config.getDurable();
+        if (routeLabel == null) {
+            throw new IllegalArgumentException("mesh:" + filter + " needs a route id or the durable option");
+        }
+        durable = config.getDurable() != null ? Names.requireValidDurable(config.getDurable())
+                : Names.token(routeLabel);
+        deadLetterSubject = DeadLetters.subject(routeLabel);
+        backoff = config.backoffDelays();
+        codec = Bus.codecFor(connection);
+        js = connection.jetStream();
+        DeadLetters.ensureStream(connection);
+        ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
+        DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
+
+        progressAfterNanos = config.getAckWait().toNanos() / 3;
+        startFetching();
+        LOG.info("Consuming {} from stream {} with durable {} ({} thread(s), batch {}, max ack pending {})",
+                filter, stream, durable, config.getConcurrentConsumers(), config.getBatchSize(),
+                config.getMaxAckPending());
+    }
+
+    @Override
+    protected void doSuspend() throws Exception {
+        stopFetching();
+        super.doSuspend();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        super.doResume();
+        startFetching();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        stopFetching();
+        if (!inFlight.isEmpty()) {
+            LOG.warn("Stopping durable {} with {} message(s) unacknowledged; the server redelivers them after ackWait",
+                    durable, inFlight.size());
+        }
+        super.doStop();
+    }
+
+    private void startFetching() {
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        stopSignal = new CountDownLatch(1);
+        shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
+        fetching = true;
+        startProgressThread();
+        int threads = config.getConcurrentConsumers();
+        fetchThreads = executors.newFixedThreadPool(this, "MeshConsumer[" + durable + "]", threads);
+        for (int i = 0; i < threads; i++) {
+            fetchThreads.execute(this::fetchLoop);
+        }
+    }
+
+    /** Stops fetching; running exchanges go on and are acknowledged when they complete. */
+    private void stopFetching() {
+        fetching = false;
+        stopSignal.countDown();
+        for (FetchConsumer fetch : openFetches) {
+            closeQuietly(fetch);
+        }
+        ExecutorService threads = fetchThreads;
+        if (threads != null) {
+            fetchThreads = null;
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(threads);
+        }
+        if (inFlight.isEmpty()) {
+            stopProgressThread();
+        }
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        stopProgressThread();
+        super.doShutdown();
+    }
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask task) {
+        shutdownRunningTask = task;
+        return false;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        return inFlight.size();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        if (forced) {
+            LOG.warn("Forced shutdown of durable {} with {} message(s) unacknowledged; the server redelivers them"
+                    + " after ackWait", durable, inFlight.size());
+            stopProgressThread();
+        }
+    }
+
+    private void startProgressThread() {
+        synchronized (progressLock) {
+            if (progressThread == null) {
+                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), config.getAckWait().toNanos() / 6);
+                progressThread = getEndpoint().getCamelContext().getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "MeshProgress[" + durable + "]");
+                progressThread.scheduleAtFixedRate(this::keepAlive, tick, tick, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void stopProgressThread() {
+        synchronized (progressLock) {
+            if (progressThread != null) {
+                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(progressThread);
+                progressThread = null;
+            }
+        }
+    }
+
+    // ---- fetching ------------------------------------------------------------------------------------
+
+    private void fetchLoop() {
+        ConsumerContext context = null;
+        Duration pause = Duration.ZERO;
+        while (fetching) {
+            int reserved = 0;
+            List<Message> batch = new ArrayList<>();
+            Exception failure = null;
+            try {
+                reserved = reserve();
+                if (reserved == 0) {
+                    continue;
+                }
+                if (context == null) {
+                    context = js.getConsumerContext(stream, durable);
+                }
+                fetch(context, reserved, batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                if (reserved > batch.size()) {
+                    window.release(reserved - batch.size());
+                }
+            }
+            dispatchAll(batch);
+            if (failure != null) {
+                if (!fetching || Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                context = null;
+                pause = pause.isZero() ? Duration.ofMillis(100)
+                        : pause.multipliedBy(2).compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : pause.multipliedBy(2);
+                logFetchFailure(failure, pause);
+                try {
+                    stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } else if (!batch.isEmpty()) {
+                pause = Duration.ZERO;
+            }
+        }
+    }
+
+    /** Takes between 1 and {@code batchSize} places in the window; 0 when none came free within a moment. */
+    private int reserve() throws InterruptedException {
+        if (!window.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        int got = 1;
+        while (got < config.getBatchSize() && window.tryAcquire()) {
+            got++;
+        }
+        return got;
+    }
+
+    private void fetch(ConsumerContext context, int max, List<Message> into) throws Exception {
+        FetchConsumeOptions options = FetchConsumeOptions.builder()
+                .maxMessages(max)
+                .noWaitExpiresIn(config.getPollTimeout().toMillis())
+                .build();
+        if (!fetching) {
+            return;
+        }
+        FetchConsumer fetch = context.fetch(options);
+        openFetches.add(fetch);
+        try {
+            Message msg;
+            while ((msg = fetch.nextMessage()) != null) {
+                if (msg.isJetStream()) {
+                    into.add(msg);
+                }
+            }
+        } finally {
+            openFetches.remove(fetch);
+            closeQuietly(fetch);
+        }
+    }
+
+    private void logFetchFailure(Exception e, Duration pause) {
+        if (e instanceof JetStreamApiException api && api.getApiErrorCode() == DurableSetup.CONSUMER_NOT_FOUND) {
+            LOG.error("Durable {} on stream {} no longer exists; retrying in {} ms (restart the route to create"
+                    + " it again)", durable, stream, pause.toMillis());
+        } else if (pause.equals(MAX_ERROR_PAUSE)) {
+            LOG.warn("Fetching from durable {} failed: {}; retrying in {} ms", durable, e.toString(), pause.toMillis());
+        } else {
+            LOG.debug("Fetching from durable {} failed: {}; retrying in {} ms", durable, e.toString(), pause.toMillis());
+        }
+    }
+
+    private static void closeQuietly(FetchConsumer fetch) {
+        try {
+            fetch.close();
+        } catch (Exception e) {
+            LOG.debug("Closing a fetch failed: {}", e.toString());
+        }
+    }
+
+    // ---- dispatching ---------------------------------------------------------------------------------
+
+    private void dispatchAll(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<Delivery> deliveries = new ArrayList<>(batch.size());
+        for (Message msg : batch) {
+            Delivery d = new Delivery(msg, now);
+            inFlight.add(d);
+            deliveries.add(d);
+        }
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (!fetching && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
+                for (int j = i; j < deliveries.size(); j++) {
+                    nak(deliveries.get(j), Duration.ZERO);
+                }
+                LOG.debug("Stopping: returned {} fetched message(s) to durable {}", deliveries.size() - i, durable);
+                return;
+            }
+            dispatch(deliveries.get(i));
+        }
+    }
+
+    private void dispatch(Delivery d) {
+        Exchange exchange = null;
+        try {
+            String deadLetterReason = pendingDeadLetters.get(d.sequence());
+            if (deadLetterReason != null) {
+                deadLetter(d, deadLetterReason);
+                return;
+            }
+            if (!config.isIncludeReplays() && d.isReplay()) {
+                ack(d);
+                return;
+            }
+            if (d.deliveries() > config.getMaxDeliver()) {
+                deadLetter(d, "delivered " + d.deliveries() + " times, more than maxDeliver=" + config.getMaxDeliver()
+                        + ": an earlier attempt did not finish (the worker stopped or lost its connection)");
+                return;
+            }
+            Message msg = d.message();
+            ReceivedEvent event = null;
+            try {
+                event = codec.decode(msg.getSubject(), msg.getData())
+                        .withDelivery(d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime()));
+            } catch (EventDecodeException e) {
+                if (!config.isRaw()) {
+                    deadLetter(d, EventDecodeException.class.getName() + ": " + e.getMessage());
+                    return;
+                }
+            }
+            exchange = createExchange(false);
+            populate(exchange, d, event);
+            Exchange ex = exchange;
+            getAsyncProcessor().process(exchange, doneSync -> completed(d, ex));
+        } catch (Throwable t) {
+            if (exchange != null) {
+                exchange.setException(t);
+                completed(d, exchange);
+            } else {
+                LOG.warn("Could not hand {} to the route: {}", d, t.toString());
+                nak(d, backoffFor(d.deliveries()));
+            }
+        }
+    }
+
+    private void populate(Exchange exchange, Delivery d, ReceivedEvent event) {
+        Message msg = d.message();
+        org.apache.camel.Message in = exchange.getIn();
+        in.setBody(msg.getData());
+        in.setHeader(MeshConstants.SUBJECT, msg.getSubject());
+        in.setHeader(MeshConstants.SEQUENCE, d.sequence());
+        in.setHeader(MeshConstants.STREAM_TIME, d.streamTime());
+        in.setHeader(MeshConstants.DELIVERIES, d.deliveries());
+        in.setHeader(MeshConstants.EVENT_ID, d.eventId());
+        if (event != null) {
+            in.setHeader(MeshConstants.TYPE, event.event().type());
+            in.setHeader(MeshConstants.NODE, event.event().node());
+            if (event.event().timestamp() != null) {
+                in.setHeader(MeshConstants.TIMESTAMP, event.event().timestamp());
+            }
+            exchange.setProperty(RECEIVED_EVENT_PROPERTY, event);
+        }
+        exchange.setProperty(CONSUMED_ID_PROPERTY, d.eventId());
+        exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, "UTF-8");
+    }
+
+    /** Called once the exchange has completed, on whatever thread completed it. */
+    private void completed(Delivery d, Exchange exchange) {
+        if (!d.complete()) {
+            return;
+        }
+        Throwable error = exchange.getException();
+        boolean failed = error != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast();
+        releaseExchange(exchange, false);
+        if (!failed) {
+            ack(d);
+        } else if (MeshPermanentException.isPermanent(error)) {
+            deadLetter(d, DeadLetters.describe(error));
+        } else if (d.deliveries() >= config.getMaxDeliver()) {
+            deadLetter(d, DeadLetters.describe(error));
+        } else {
+            Duration delay = backoffFor(d.deliveries());
+            LOG.debug("Attempt {} of {} failed ({}); retrying in {}", d.deliveries(), d, error, delay);
+            nak(d, delay);
+        }
+    }
+
+    private Duration backoffFor(long attempt) {
+        return MeshConfiguration.delayAfter(backoff, attempt);
+    }
+
+    // ---- acknowledgements ----------------------------------------------------------------------------
+
+    private void ack(Delivery d) {
+        try {
+            d.message().ack();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not acknowledge {}: {}; the server will redeliver it", d, e.toString());
+        } finally {
+            settle(d);
+        }
+    }
+
+    private void nak(Delivery d, Duration delay) {
+        try {
+            if (delay.isZero()) {
+                d.message().nak();
+            } else {
+                d.message().nakWithDelay(delay);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not return {}: {}; the server will redeliver it after ackWait", d, e.toString());
+        } finally {
+            settle(d);
+        }
+    }
+
+    private void deadLetter(Delivery d, String error) {
+        Message letter = DeadLetters.message(d, deadLetterSubject, routeLabel, durable, error);
+        PublishOptions options = PublishOptions.builder().expectedStream(MeshConstants.DLQ_STREAM).build();
+        try {
+            js.publishAsync(letter, options)
+                    .orTimeout(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ack, failure) -> {
+                        if (failure == null) {
+                            pendingDeadLetters.remove(d.sequence());
+                            LOG.warn("Dead-lettered {} from route {} to {} (sequence {} there): {}", d, routeLabel,
+                                    deadLetterSubject, ack.getSeqno(), error);
+                            terminate(d);
+                        } else {
+                            deadLetterFailed(d, error, failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            deadLetterFailed(d, error, e);
+        }
+    }
+
+    private void deadLetterFailed(Delivery d, String error, Throwable failure) {
+        if (pendingDeadLetters.size() < MAX_REMEMBERED_DEAD_LETTERS) {
+            pendingDeadLetters.put(d.sequence(), error);
+        }
+        Duration delay = backoff.get(backoff.size() - 1);
+        LOG.error("Could not write the dead letter of {} to {}: {}; retrying in {}", d, MeshConstants.DLQ_STREAM,
+                failure.toString(), delay);
+        nak(d, delay);
+    }
+
+    private void terminate(Delivery d) {
+        try {
+            d.message().term();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not terminate {} after dead-lettering it: {}; its redelivery is dead-lettered again"
+                    + " (stored once)", d, e.toString());
+        } finally {
+            settle(d);
+        }
+    }
+
+    private void settle(Delivery d) {
+        if (d.settle()) {
+            inFlight.remove(d);
+            window.release();
+            if (!fetching && inFlight.isEmpty()) {
+                stopProgressThread();
+            }
+        }
+    }
+
+    /** Sends "in progress" for every delivery not acknowledged for a third of the ack wait. */
+    private void keepAlive() {
+        long now = System.nanoTime();
+        for (Delivery d : inFlight) {
+            if (now - d.lastProgressNanos() >= progressAfterNanos) {
+                try {
+                    d.message().inProgress();
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not send progress for {}: {}", d, e.toString());
+                }
+                d.progressed(now);
+            }
+        }
+    }
+}
