@@ -14,45 +14,49 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** File operations shared by writer, recovery, reader and verifier: durable renames, reading, finishing. */
 final class ArchiveFiles {
 
     /**
-     * What a data file holds.
+     * What a scan of a data file found.
      *
-     * @param bytes       the file's bytes
+     * @param size        the file's length in bytes
      * @param validLength the length of its prefix of complete batches
-     * @param events      the events of the lines in that prefix that parse
-     * @param problems    one text per line that does not parse
+     * @param sha256      the SHA-256 of all its bytes, hex
+     * @param problems    one text per line in that prefix that does not parse
      */
-    record Contents(byte[] bytes, long validLength, List<ArchivedEvent> events, List<String> problems) {
+    record Scan(long size, long validLength, String sha256, List<String> problems) {
     }
 
     private ArchiveFiles() {
     }
 
-    static Contents read(Path file, Compression compression) throws IOException {
+    /**
+     * Reads a data file, passing the event of each line of its complete batches to {@code events}; holds the
+     * file's bytes and one batch's content at a time, never the whole decompressed content.
+     */
+    static Scan scan(Path file, Compression compression, Consumer<ArchivedEvent> events) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        Members.Decoded decoded = Members.decode(compression, bytes);
-        byte[] plain = decoded.plain();
-        List<ArchivedEvent> events = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        int start = 0;
-        int lineNumber = 0;
-        for (int i = 0; i < plain.length; i++) {
-            if (plain[i] != '\n') {
-                continue;
+        long[] lineNumber = {0};
+        long valid = Members.decode(compression, bytes, (data, offset, length) -> {
+            int start = offset;
+            for (int i = offset; i < offset + length; i++) {
+                if (data[i] != '\n') {
+                    continue;
+                }
+                lineNumber[0]++;
+                try {
+                    events.accept(Lines.parse(data, start, i - start));
+                } catch (IOException e) {
+                    problems.add(file + ": line " + lineNumber[0] + ": " + e.getMessage());
+                }
+                start = i + 1;
             }
-            lineNumber++;
-            try {
-                events.add(Lines.parse(plain, start, i - start));
-            } catch (IOException e) {
-                problems.add(file + ": line " + lineNumber + ": " + e.getMessage());
-            }
-            start = i + 1;
-        }
-        return new Contents(bytes, decoded.validLength(), events, problems);
+        });
+        return new Scan(bytes.length, valid, sha256(bytes), problems);
     }
 
     /**

@@ -57,8 +57,9 @@ public final class ArchiveReader {
                 Manifest m = ArchiveFiles.readManifest(manifestPath);
                 files.add(new FileInfo(path, name, m.key(), m.firstSequence(), m));
             } else {
-                FileSummary s = FileSummary.of(ArchiveFiles.read(path, name.compression()).events());
-                if (s != null) {
+                FileSummary s = new FileSummary();
+                ArchiveFiles.scan(path, name.compression(), s);
+                if (s.count() > 0) {
                     files.add(new FileInfo(path, name, s.key(), s.sequences().min(), null));
                 }
             }
@@ -130,9 +131,12 @@ public final class ArchiveReader {
 
         private List<ArchivedEvent> load(FileInfo file) {
             try {
-                List<ArchivedEvent> events = new ArrayList<>(
-                        ArchiveFiles.read(file.path(), file.name().compression()).events());
-                events.removeIf(e -> !query.matches(e));
+                List<ArchivedEvent> events = new ArrayList<>();
+                ArchiveFiles.scan(file.path(), file.name().compression(), e -> {
+                    if (query.matches(e)) {
+                        events.add(e);
+                    }
+                });
                 events.sort(ORDER);
                 return events;
             } catch (IOException e) {

@@ -60,60 +60,57 @@ public final class ArchiveVerifier {
         if (name == null) {
             return;
         }
-        ArchiveFiles.Contents contents = ArchiveFiles.read(path, name.compression());
-        problems.addAll(contents.problems());
-        for (ArchivedEvent e : contents.events()) {
-            events++;
-            if (!seen.computeIfAbsent(e.key(), k -> new SequenceRanges()).add(e.sequence())) {
-                duplicateCount++;
-                if (duplicates.size() < MAX_LISTED) {
-                    duplicates.add(new VerifyReport.Duplicate(e.stream(), e.streamCreated(), e.sequence()));
-                }
-            }
-        }
+        FileSummary summary = new FileSummary();
+        ArchiveFiles.Scan scan = ArchiveFiles.scan(path, name.compression(), e -> {
+            summary.accept(e);
+            count(e);
+        });
+        problems.addAll(scan.problems());
         if (name.part()) {
             partFiles++;
             return;
         }
         files++;
-        if (contents.validLength() < contents.bytes().length) {
-            problems.add(path + ": " + (contents.bytes().length - contents.validLength())
+        if (scan.validLength() < scan.size()) {
+            problems.add(path + ": " + (scan.size() - scan.validLength())
                     + " bytes after the last complete batch (torn or corrupt)");
+        }
+        if (summary.mixed()) {
+            problems.add(path + ": holds events of more than one stream incarnation");
         }
         Path manifestPath = path.resolveSibling(name.manifest());
         if (!Files.exists(manifestPath)) {
             problems.add(path + ": no manifest");
             return;
         }
-        Manifest m;
         try {
-            m = ArchiveFiles.readManifest(manifestPath);
+            checkManifest(path, ArchiveFiles.readManifest(manifestPath), scan, summary);
         } catch (IOException e) {
             problems.add(manifestPath + ": " + e.getMessage());
-            return;
         }
-        checkManifest(path, m, contents);
     }
 
-    private void checkManifest(Path path, Manifest m, ArchiveFiles.Contents contents) {
-        String sha = ArchiveFiles.sha256(contents.bytes());
-        if (!sha.equals(m.sha256())) {
-            problems.add(path + ": SHA-256 " + sha + " does not match the manifest's " + m.sha256());
+    private void count(ArchivedEvent e) {
+        events++;
+        if (!seen.computeIfAbsent(e.key(), k -> new SequenceRanges()).add(e.sequence())) {
+            duplicateCount++;
+            if (duplicates.size() < MAX_LISTED) {
+                duplicates.add(new VerifyReport.Duplicate(e.stream(), e.streamCreated(), e.sequence()));
+            }
         }
-        if (m.bytes() != contents.bytes().length) {
-            problems.add(path + ": " + contents.bytes().length + " bytes, the manifest says " + m.bytes());
+    }
+
+    private void checkManifest(Path path, Manifest m, ArchiveFiles.Scan scan, FileSummary s) {
+        if (!scan.sha256().equals(m.sha256())) {
+            problems.add(path + ": SHA-256 " + scan.sha256() + " does not match the manifest's " + m.sha256());
+        }
+        if (m.bytes() != scan.size()) {
+            problems.add(path + ": " + scan.size() + " bytes, the manifest says " + m.bytes());
         }
         if (!m.file().equals(path.getFileName().toString())) {
             problems.add(path + ": the manifest names the file " + m.file());
         }
-        FileSummary s;
-        try {
-            s = FileSummary.of(contents.events());
-        } catch (IOException e) {
-            problems.add(path + ": " + e.getMessage());
-            return;
-        }
-        if (s == null) {
+        if (s.count() == 0) {
             problems.add(path + ": no readable event, the manifest says " + m.count());
             return;
         }

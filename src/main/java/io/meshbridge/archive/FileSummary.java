@@ -1,33 +1,39 @@
 package io.meshbridge.archive;
 
-import java.io.IOException;
 import java.time.Instant;
+import java.util.function.Consumer;
 
-/** What one file holds so far: its stream incarnation, sequences, time bounds and count. Not thread-safe. */
-final class FileSummary {
+/**
+ * What one file holds: its stream incarnation, sequences, lowest and highest time and count. Not thread-safe.
+ */
+final class FileSummary implements Consumer<ArchivedEvent> {
 
-    private final StreamKey key;
     private final SequenceRanges sequences = new SequenceRanges();
+    private StreamKey key;
+    private boolean mixed;
     private Instant firstTime;
     private Instant lastTime;
     private long count;
 
+    /** A summary of a file of one known stream incarnation (the writer's). */
     FileSummary(StreamKey key) {
         this.key = key;
     }
 
-    /** Summarises events read from one file; they must all be of one stream incarnation. */
-    static FileSummary of(Iterable<ArchivedEvent> events) throws IOException {
-        FileSummary summary = null;
-        for (ArchivedEvent e : events) {
-            if (summary == null) {
-                summary = new FileSummary(e.key());
-            } else if (!summary.key.equals(e.key())) {
-                throw new IOException("file holds events of " + summary.key + " and of " + e.key());
-            }
-            summary.add(e.sequence(), e.time());
+    /** A summary whose stream incarnation is that of the first event {@linkplain #accept accepted}. */
+    FileSummary() {
+        this(null);
+    }
+
+    /** Adds an event read from a file; notes when it is of another stream incarnation than the first. */
+    @Override
+    public void accept(ArchivedEvent event) {
+        if (key == null) {
+            key = event.key();
+        } else if (!key.equals(event.key())) {
+            mixed = true;
         }
-        return summary;
+        add(event.sequence(), event.time());
     }
 
     void add(long sequence, Instant time) {
@@ -35,6 +41,11 @@ final class FileSummary {
         firstTime = firstTime == null || time.isBefore(firstTime) ? time : firstTime;
         lastTime = lastTime == null || time.isAfter(lastTime) ? time : lastTime;
         count++;
+    }
+
+    /** Whether events of more than one stream incarnation were accepted (never so in files this package writes). */
+    boolean mixed() {
+        return mixed;
     }
 
     StreamKey key() {

@@ -44,22 +44,38 @@ final class Members {
         };
     }
 
-    /** Splits {@code data} into its longest prefix of complete units. */
+    /** Receives the content of one complete unit; the array may be reused after the call. */
+    @FunctionalInterface
+    interface UnitConsumer {
+        void accept(byte[] data, int offset, int length);
+    }
+
+    /** Splits {@code data} into its longest prefix of complete units, collecting their content. */
     static Decoded decode(Compression compression, byte[] data) {
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        long valid = decode(compression, data, plain::write);
+        return new Decoded(valid, plain.toByteArray());
+    }
+
+    /**
+     * Passes the content of each complete unit at the start of {@code data} to {@code units}, one at a time
+     * (a file's content is never held whole); returns the length of that prefix.
+     */
+    static long decode(Compression compression, byte[] data, UnitConsumer units) {
         return switch (compression) {
-            case NONE -> plainPrefix(data);
-            case GZIP -> gunzipMembers(data);
-            case ZSTD -> zstdFrames(data);
+            case NONE -> plainPrefix(data, units);
+            case GZIP -> gunzipMembers(data, units);
+            case ZSTD -> zstdFrames(data, units);
         };
     }
 
-    private static Decoded plainPrefix(byte[] data) {
+    private static long plainPrefix(byte[] data, UnitConsumer units) {
         int end = data.length;
         while (end > 0 && data[end - 1] != '\n') {
             end--;
         }
-        byte[] plain = end == data.length ? data : java.util.Arrays.copyOf(data, end);
-        return new Decoded(end, plain);
+        units.accept(data, 0, end);
+        return end;
     }
 
     private static byte[] gzip(byte[] plain) {
@@ -87,21 +103,20 @@ final class Members {
         return out.toByteArray();
     }
 
-    private static Decoded gunzipMembers(byte[] data) {
-        ByteArrayOutputStream plain = new ByteArrayOutputStream((int) Math.min(data.length * 4L, 1 << 20) + 32);
+    private static long gunzipMembers(byte[] data, UnitConsumer units) {
         int valid = 0;
         while (valid < data.length) {
-            int end = gunzipMember(data, valid, plain);
+            int end = gunzipMember(data, valid, units);
             if (end < 0) {
                 break;
             }
             valid = end;
         }
-        return new Decoded(valid, plain.toByteArray());
+        return valid;
     }
 
-    /** Decodes the member at {@code start} into {@code out}; returns its end, or -1 when it is not complete. */
-    private static int gunzipMember(byte[] data, int start, ByteArrayOutputStream out) {
+    /** Decodes the member at {@code start} into {@code units}; returns its end, or -1 when it is not complete. */
+    private static int gunzipMember(byte[] data, int start, UnitConsumer units) {
         int pos = headerEnd(data, start);
         if (pos < 0) {
             return -1;
@@ -134,7 +149,7 @@ final class Members {
                 || !endsWithLineBreak(content)) {
             return -1;
         }
-        out.writeBytes(content);
+        units.accept(content, 0, content.length);
         return pos + GZIP_TRAILER_LENGTH;
     }
 
@@ -173,32 +188,43 @@ final class Members {
         }
     }
 
-    private static Decoded zstdFrames(byte[] data) {
-        ByteArrayOutputStream plain = new ByteArrayOutputStream((int) Math.min(data.length * 4L, 1 << 20) + 32);
+    private static long zstdFrames(byte[] data, UnitConsumer units) {
         int valid = 0;
         while (valid < data.length) {
-            try {
-                long frameLength = Zstd.findFrameCompressedSize(data, valid, data.length - valid);
-                if (frameLength <= 0 || frameLength > data.length - valid) {
-                    break;
-                }
-                byte[] frame = java.util.Arrays.copyOfRange(data, valid, valid + (int) frameLength);
-                long size = Zstd.getFrameContentSize(frame);
-                if (size < 0 || size > Integer.MAX_VALUE) {
-                    break;
-                }
-                byte[] content = Zstd.decompress(frame, (int) size);
-                if (content.length != size || !endsWithLineBreak(content)) {
-                    break;
-                }
-                plain.writeBytes(content);
-                valid += (int) frameLength;
-            } catch (RuntimeException e) {
-                // a truncated or damaged frame: the valid prefix ends before it
+            int frameLength = zstdFrameLength(data, valid);
+            byte[] content = frameLength < 0 ? null
+                    : zstdFrame(java.util.Arrays.copyOfRange(data, valid, valid + frameLength));
+            if (content == null) {
                 break;
             }
+            units.accept(content, 0, content.length);
+            valid += frameLength;
         }
-        return new Decoded(valid, plain.toByteArray());
+        return valid;
+    }
+
+    /** The length of the complete frame at {@code start}, or -1. */
+    private static int zstdFrameLength(byte[] data, int start) {
+        try {
+            long length = Zstd.findFrameCompressedSize(data, start, data.length - start);
+            return length > 0 && length <= data.length - start ? (int) length : -1;
+        } catch (RuntimeException e) {
+            return -1; // truncated or damaged
+        }
+    }
+
+    /** The content of one frame when it decompresses, matches its checksum and ends a line; else null. */
+    private static byte[] zstdFrame(byte[] frame) {
+        try {
+            long size = Zstd.getFrameContentSize(frame);
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                return null;
+            }
+            byte[] content = Zstd.decompress(frame, (int) size);
+            return content.length == size && endsWithLineBreak(content) ? content : null;
+        } catch (RuntimeException e) {
+            return null; // damaged
+        }
     }
 
     private static boolean endsWithLineBreak(byte[] content) {

@@ -42,27 +42,28 @@ final class Recovery {
         return recovery.archived;
     }
 
-    /** Recovers one part file (also used after an I/O error while writing it); merges what it holds. */
+    /** Recovers one part file (also used after an I/O error while writing it); returns its manifest or null. */
     static Manifest recoverPart(Path part, ArchiveFileName name) throws IOException {
-        ArchiveFiles.Contents contents = ArchiveFiles.read(part, name.compression());
-        if (contents.validLength() < contents.bytes().length) {
+        FileSummary summary = new FileSummary();
+        ArchiveFiles.Scan scan = ArchiveFiles.scan(part, name.compression(), summary);
+        if (scan.validLength() < scan.size()) {
             LOG.log(Level.WARNING, "cutting {0} back from {1} to {2} bytes: its last batch was not complete",
-                    part, contents.bytes().length, contents.validLength());
+                    part, scan.size(), scan.validLength());
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                ch.truncate(contents.validLength());
+                ch.truncate(scan.validLength());
                 ch.force(true);
             }
         }
-        contents.problems().forEach(p -> LOG.log(Level.WARNING, "unreadable archive line: {0}", p));
-        if (contents.validLength() == 0) {
+        scan.problems().forEach(p -> LOG.log(Level.WARNING, "unreadable archive line: {0}", p));
+        if (scan.validLength() == 0) {
             // no complete batch, so nothing in it was acknowledged
             Files.delete(part);
             ArchiveFiles.fsyncDirectory(part.getParent());
             return null;
         }
-        FileSummary summary = FileSummary.of(contents.events());
-        if (summary == null) {
-            throw new IOException(part + " holds no readable archive line; left as it is");
+        if (summary.count() == 0 || summary.mixed()) {
+            LOG.log(Level.ERROR, "{0} holds no readable archive line or several streams; left as it is", part);
+            return null;
         }
         LOG.log(Level.INFO, "finishing {0} with {1} events after a restart", part, summary.count());
         return ArchiveFiles.finish(part, name.asFinished(), summary);
@@ -74,7 +75,7 @@ final class Recovery {
             ArchiveFileName data = ArchiveFileName.parse(fileName.substring(0,
                     fileName.length() - (ArchiveFileName.MANIFEST_SUFFIX + ".tmp").length()));
             if (data != null && data.worker().equals(worker)) {
-                Files.delete(file);
+                Files.deleteIfExists(file);
             }
             return;
         }
@@ -92,14 +93,14 @@ final class Recovery {
             return;
         }
         // renamed, then the process died before the manifest was written
-        ArchiveFiles.Contents contents = ArchiveFiles.read(file, name.compression());
-        FileSummary summary = FileSummary.of(contents.events());
-        if (summary == null) {
-            LOG.log(Level.WARNING, "finished archive file {0} holds no readable line; no manifest written", file);
+        FileSummary summary = new FileSummary();
+        ArchiveFiles.Scan scan = ArchiveFiles.scan(file, name.compression(), summary);
+        if (summary.count() == 0 || summary.mixed()) {
+            LOG.log(Level.ERROR, "finished archive file {0} holds no readable line or several streams; "
+                    + "no manifest written", file);
             return;
         }
-        Manifest manifest = Manifest.of(name, summary, contents.bytes().length,
-                ArchiveFiles.sha256(contents.bytes()));
+        Manifest manifest = Manifest.of(name, summary, scan.size(), scan.sha256());
         ArchiveFiles.writeAtomically(manifestPath, manifest.toJson());
         merge(manifest);
     }
