@@ -42,8 +42,9 @@ import java.util.Objects;
  * the batch counts as archived, files are cut back to their state before it, and the same batch may be
  * appended again; what did become durable is skipped then. An {@link IllegalArgumentException} is permanent.
  *
- * <p><b>Threading.</b> Not thread-safe: one consumer thread at a time calls it (calls from different threads
- * must be ordered by the caller, as a Camel consumer's are).
+ * <p><b>Threading.</b> Used by one consumer thread at a time, which calls {@code append}; a timer may call
+ * {@code finishExpired} and {@code applyRetention} from another thread: every method is synchronized, and an
+ * {@code append} (with its fsyncs) holds the writer until it returns.
  */
 public final class ArchiveWriter implements Closeable {
 
@@ -88,10 +89,13 @@ public final class ArchiveWriter implements Closeable {
      * Writes and fsyncs a batch, skipping messages this worker already archived; then finishes files that
      * reached the roll size or age.
      *
-     * @throws IOException a retriable failure; the batch may be appended again
+     * @throws IOException              a retriable failure; the batch may be appended again
+     * @throws IllegalArgumentException when a payload is not a JSON object or a time has no RFC 3339 form;
+     *                                  nothing of the batch is written
      */
-    public AppendResult append(List<ArchiveRecord> batch) throws IOException {
+    public synchronized AppendResult append(List<ArchiveRecord> batch) throws IOException {
         requireOpen();
+        batch.forEach(Lines::validate);
         recoverFailed();
         Map<PartFile, Pending> pending = new LinkedHashMap<>();
         Map<StreamKey, SequenceRanges> inBatch = new HashMap<>();
@@ -122,7 +126,7 @@ public final class ArchiveWriter implements Closeable {
     }
 
     /** Finishes the files that have been open for the roll age or longer; returns how many. */
-    public int finishExpired() throws IOException {
+    public synchronized int finishExpired() throws IOException {
         requireOpen();
         Instant limit = clock.instant().minus(config.rollAge());
         List<PartFile> expired = open.values().stream().filter(f -> !f.openedAt().isAfter(limit)).toList();
@@ -133,19 +137,19 @@ public final class ArchiveWriter implements Closeable {
     }
 
     /** Deletes finished files (any worker's) whose newest event is older than the retention; returns how many. */
-    public int applyRetention() throws IOException {
+    public synchronized int applyRetention() throws IOException {
         requireOpen();
         return config.retention() == null ? 0
                 : Retention.apply(config.directory(), clock.instant().minus(config.retention()));
     }
 
     /** Whether this worker archived the message {@code sequence} of the stream incarnation. */
-    public boolean isArchived(String stream, Instant streamCreated, long sequence) {
+    public synchronized boolean isArchived(String stream, Instant streamCreated, long sequence) {
         return isArchived(new StreamKey(stream, streamCreated), sequence);
     }
 
     /** The highest sequence of the stream incarnation this worker archived, or 0 when none. */
-    public long highWater(String stream, Instant streamCreated) {
+    public synchronized long highWater(String stream, Instant streamCreated) {
         SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
         return ranges == null ? 0 : ranges.max();
     }
@@ -155,7 +159,7 @@ public final class ArchiveWriter implements Closeable {
      * acknowledgement floor), so it may forget which of them it archived; bounds its memory when a subject
      * filter leaves holes in the sequences.
      */
-    public void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
+    public synchronized void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
         SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
         if (ranges != null) {
             ranges.fillUpTo(ackFloor);
@@ -163,7 +167,7 @@ public final class ArchiveWriter implements Closeable {
     }
 
     /** The number of files open for writing. */
-    public int openFiles() {
+    public synchronized int openFiles() {
         return open.size();
     }
 
@@ -174,7 +178,7 @@ public final class ArchiveWriter implements Closeable {
 
     /** Finishes every open file. Idempotent; the first failure is thrown after trying them all. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (closed) {
             return;
         }

@@ -141,6 +141,34 @@ final class Lines {
         return p.getLongValue();
     }
 
+    /**
+     * Checks what {@link #write} relies on: a payload that is one JSON object (first and last non-blank bytes are
+     * braces; the caller guarantees the rest, having decoded it) and times Go's RFC 3339 can write.
+     *
+     * @throws IllegalArgumentException naming the record
+     */
+    static void validate(ArchiveRecord record) {
+        byte[] p = record.payload();
+        int first = 0;
+        int last = p.length - 1;
+        while (first < p.length && isBlank(p[first])) {
+            first++;
+        }
+        while (last > first && isBlank(p[last])) {
+            last--;
+        }
+        if (first >= last || p[first] != '{' || p[last] != '}') {
+            throw new IllegalArgumentException("payload of " + record.stream() + " #" + record.sequence()
+                    + " is not a JSON object; undecodable events take the dead-letter path, not the archive");
+        }
+        Timestamps.format(record.time());
+        Timestamps.format(record.streamCreated());
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
     static boolean hasLineBreak(byte[] payload) {
         for (byte b : payload) {
             if (b == '\n' || b == '\r') {

@@ -223,4 +223,65 @@ class ArchiveWriterTest {
         assertThat(m.sha256()).isEqualTo(ArchiveFiles.sha256(Files.readAllBytes(a)));
         assertThat(ArchiveVerifier.verify(dir).ok()).isTrue();
     }
+    @Test
+    void refusesAPayloadThatIsNotAJsonObjectWithoutWritingAnything() throws Exception {
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            for (String bad : new String[] {"not json", "[1,2,3]", "", "  ", "{\"a\":1"}) {
+                List<ArchiveRecord> batch = List.of(record(1, "events.a", T0), new ArchiveRecord("events", CREATED, 2,
+                        "events.b", T0, "x", bad.getBytes(StandardCharsets.UTF_8)));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.append(batch)).as(bad)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events #2");
+            }
+            assertThat(writer.openFiles()).isZero();
+            assertThat(writer.append(List.of(record(1, "events.a", T0)))).isEqualTo(new AppendResult(1, 0));
+        }
+        assertThat(ArchiveVerifier.verify(dir).events()).isEqualTo(1);
+    }
+
+    @Test
+    void anIoErrorIsRetriableAndTheRetryWritesEachRecordOnce() throws Exception {
+        Path blocker = dir.resolve("2026/11/29/10/b");
+        Files.createDirectories(blocker.getParent());
+        Files.writeString(blocker, "a file where the directory of type b would go");
+        List<ArchiveRecord> batch = List.of(record(1, "events.a", T0), record(2, "events.b", T0),
+                record(3, "events.a", T0));
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.append(batch))
+                    .isInstanceOf(java.io.IOException.class);
+            Files.delete(blocker);
+            assertThat(writer.append(batch)).isEqualTo(new AppendResult(3, 0));
+            assertThat(writer.append(batch)).isEqualTo(new AppendResult(0, 3));
+        }
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.events()).isEqualTo(3);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+    }
+
+    @Test
+    void stringsThatLookLikeTheEventMemberReadBackExactly() throws Exception {
+        ArchiveRecord tricky = new ArchiveRecord("events", CREATED, 1, "events.q\"uote,\"event\":{}",
+                T0, ",\"event\":{\"x\":1}\\", ArchiveTesting.payload("a", 1));
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).compression(Compression.NONE).build())) {
+            writer.append(List.of(tricky));
+        }
+        ArchivedEvent back = ArchiveReader.open(dir).read(ArchiveQuery.all()).toList().get(0);
+        assertThat(back).isEqualTo(new ArchivedEvent(tricky.stream(), CREATED, 1, tricky.subject(), T0, tricky.id(),
+                tricky.payload()));
+        JsonNode node = JSON.readTree(Files.readAllBytes(files(dir, ".jsonl").get(0)));
+        assertThat(node.get("id").asText()).isEqualTo(tricky.id());
+        assertThat(node.get("event")).isEqualTo(JSON.readTree(tricky.payload()));
+    }
+
+    @Test
+    void acknowledgedFloorForgetsTheHolesBelowIt() throws Exception {
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            writer.append(List.of(record(1, "events.a", T0), record(3, "events.a", T0), record(5, "events.a", T0)));
+            assertThat(writer.isArchived("events", CREATED, 2)).isFalse();
+            writer.acknowledgedUpTo("events", CREATED, 4);
+            assertThat(writer.isArchived("events", CREATED, 2)).isTrue();
+            assertThat(writer.isArchived("events", CREATED, 4)).isTrue();
+            assertThat(writer.isArchived("events", CREATED, 6)).isFalse();
+            assertThat(writer.highWater("events", CREATED)).isEqualTo(5);
+        }
+    }
 }
