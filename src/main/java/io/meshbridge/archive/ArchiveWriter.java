@@ -269,11 +269,9 @@ public final class ArchiveWriter implements Closeable {
     private void recoverFailed() throws IOException {
         while (!failed.isEmpty()) {
             PartFile file = failed.get(0);
-            if (java.nio.file.Files.exists(file.path())) {
-                Manifest manifest = Recovery.recoverPart(file.path(), file.name());
-                if (manifest != null) {
-                    archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
-                }
+            Manifest manifest = Recovery.afterFailure(file.path(), file.name());
+            if (manifest != null) {
+                archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
             }
             failed.remove(0);
         }

@@ -69,6 +69,21 @@ final class Recovery {
         return ArchiveFiles.finish(part, name.asFinished(), summary);
     }
 
+    /**
+     * Recovers a part file whose writing or finishing failed: the part file when it is still there, else the
+     * manifest of the finished file when that is missing. Returns what it holds, or null.
+     */
+    static Manifest afterFailure(Path part, ArchiveFileName name) throws IOException {
+        if (Files.exists(part)) {
+            return recoverPart(part, name);
+        }
+        Path finished = part.resolveSibling(name.finished());
+        if (Files.exists(finished) && !Files.exists(part.resolveSibling(name.manifest()))) {
+            return completeFinished(finished, name.asFinished());
+        }
+        return null;
+    }
+
     private void visit(Path file) throws IOException {
         String fileName = file.getFileName().toString();
         if (fileName.endsWith(ArchiveFileName.MANIFEST_SUFFIX + ".tmp")) {
@@ -92,17 +107,25 @@ final class Recovery {
             merge(ArchiveFiles.readManifest(manifestPath));
             return;
         }
-        // renamed, then the process died before the manifest was written
+        merge(completeFinished(file, name));
+    }
+
+    /**
+     * Writes the manifest of a finished file that has none (renamed, then the process died or an I/O error
+     * came before the manifest was written); returns it, or null when the file holds no readable line.
+     */
+    static Manifest completeFinished(Path file, ArchiveFileName name) throws IOException {
+        Path manifestPath = file.resolveSibling(name.manifest());
         FileSummary summary = new FileSummary();
         ArchiveFiles.Scan scan = ArchiveFiles.scan(file, name.compression(), summary);
         if (summary.count() == 0 || summary.mixed()) {
             LOG.log(Level.ERROR, "finished archive file {0} holds no readable line or several streams; "
                     + "no manifest written", file);
-            return;
+            return null;
         }
         Manifest manifest = Manifest.of(name, summary, scan.size(), scan.sha256());
         ArchiveFiles.writeAtomically(manifestPath, manifest.toJson());
-        merge(manifest);
+        return manifest;
     }
 
     private void merge(Manifest manifest) {

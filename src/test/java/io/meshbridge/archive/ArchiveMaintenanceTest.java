@@ -39,6 +39,10 @@ class ArchiveMaintenanceTest {
         try (ArchiveWriter writer = ArchiveWriter.open(cfg, clock)) {
             assertThat(writer.applyRetention()).isEqualTo(1);
         }
+        // the emptied partitions are gone, the one still holding a file stays
+        assertThat(dir.resolve("2026/10")).doesNotExist();
+        assertThat(dir.resolve("2026/11/29/10/b")).doesNotExist();
+        assertThat(dir.resolve("2026/12/04/10/a")).isDirectory();
         assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchivedEvent::sequence).toList())
                 .containsExactly(3L);
     }
