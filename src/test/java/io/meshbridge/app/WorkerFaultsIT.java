@@ -70,7 +70,7 @@ class WorkerFaultsIT {
         assertThat(acked).hasSize(10_000);
 
         Path ids1 = dir.resolve("out/ids-1");
-        await().atMost(DONE).pollInterval(Duration.ofMillis(10))
+        await().atMost(DONE).pollInterval(Duration.ofMillis(10)).failFast("worker-1 exited", first::exited)
                 .until(() -> PlainNats.lines(ids1).size() >= 2_000);
         first.kill();
         assertThat(PlainNats.lines(ids1).size()).as("killed in the middle").isLessThan(10_000);
@@ -78,7 +78,8 @@ class WorkerFaultsIT {
         WorkerProcess second = workers.startWorker("worker-2", dir, "--config",
                 WorkDir.processConfig(dir, "ids-2").toString());
         List<Path> files = List.of(ids1, dir.resolve("out/ids-2"));
-        await().atMost(DONE).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(DONE).pollInterval(Duration.ofMillis(200)).failFast("worker-2 exited", second::exited)
+                .until(() ->
                 PlainNats.counts(files).keySet().containsAll(acked) && PlainNats.drained(nc, STREAM, "load"));
 
         Map<String, Integer> counts = PlainNats.counts(files);
@@ -109,7 +110,8 @@ class WorkerFaultsIT {
         assertThat(acked).hasSize(2_000);
 
         List<Path> files = List.of(dir.resolve("out/ids-a"), dir.resolve("out/ids-b"));
-        await().atMost(DONE).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(DONE).pollInterval(Duration.ofMillis(200))
+                .failFast("a worker exited", () -> a.exited() || b.exited()).until(() ->
                 PlainNats.counts(files).keySet().containsAll(acked) && PlainNats.drained(nc, STREAM, "shared"));
 
         Map<String, Integer> counts = PlainNats.counts(files);
@@ -153,15 +155,15 @@ class WorkerFaultsIT {
                               fileName: "{{out.name}}"
                               fileExist: Append
                 """, Map.of("mesh.shutdown.timeout", "20s"));
-        List<String> acked = PlainNats.publish(nc, "slow.test", 6);
-        assertThat(acked).hasSize(6);
         WorkerProcess first = workers.startWorker("worker-1", dir, "--config",
                 WorkDir.processConfig(dir, "run-1").toString());
+        List<String> acked = PlainNats.publish(nc, "slow.test", 6);
+        assertThat(acked).hasSize(6);
 
         Path started1 = dir.resolve("out/started-run-1");
         Path done1 = dir.resolve("out/run-1");
-        await().atMost(DONE).pollInterval(Duration.ofMillis(10)).until(() ->
-                PlainNats.lines(started1).size() > PlainNats.lines(done1).size());
+        await().atMost(DONE).pollInterval(Duration.ofMillis(10)).failFast("worker-1 exited", first::exited)
+                .until(() -> PlainNats.lines(started1).size() > PlainNats.lines(done1).size());
         List<String> inFlight = PlainNats.lines(started1);
         inFlight = inFlight.subList(PlainNats.lines(done1).size(), inFlight.size());
         long stopAt = System.nanoTime();
@@ -176,7 +178,8 @@ class WorkerFaultsIT {
         WorkerProcess second = workers.startWorker("worker-2", dir, "--config",
                 WorkDir.processConfig(dir, "run-2").toString());
         List<Path> done = List.of(done1, dir.resolve("out/run-2"));
-        await().atMost(DONE).pollInterval(Duration.ofMillis(200)).until(() ->
+        await().atMost(DONE).pollInterval(Duration.ofMillis(200)).failFast("worker-2 exited", second::exited)
+                .until(() ->
                 PlainNats.counts(done).keySet().containsAll(acked) && PlainNats.drained(nc, STREAM, "slow"));
 
         Map<String, Integer> counts = PlainNats.counts(done);
@@ -203,7 +206,7 @@ class WorkerFaultsIT {
                       steps:
                         - setBody:
                             simple:
-                              expression: "${header.CamelMeshEventId} ${header.CamelMeshDeliveries}\\n"
+                              expression: "${header.CamelMeshEventId} ${header.CamelMeshDeliveries} ${header.CamelMeshSequence}\\n"
                               trim: false
                         - to:
                             uri: "file:{{out.dir}}"
@@ -219,26 +222,31 @@ class WorkerFaultsIT {
                             exceptionType: java.lang.IllegalStateException
                             message: always fails
                 """, Map.of());
-        String id = PlainNats.publish(nc, "poison.test", 1).get(0);
         WorkerProcess first = workers.startWorker("worker-1", dir);
+        String id = PlainNats.publish(nc, "poison.test", 1).get(0);
 
         Path attempts = dir.resolve("out/attempts");
-        await().atMost(DONE).pollInterval(Duration.ofMillis(20))
-                .until(() -> PlainNats.lines(attempts).contains(id + " 2"));
+        await().atMost(DONE).pollInterval(Duration.ofMillis(20)).failFast("worker-1 exited", first::exited)
+                .until(() -> PlainNats.lines(attempts).stream().anyMatch(l -> l.startsWith(id + " 2 ")));
         first.kill();
-        assertThat(PlainNats.lines(attempts)).containsExactly(id + " 1", id + " 2");
+        long seq = nc.jetStreamManagement().getLastMessage(STREAM, "events.poison.test").getSeq();
+        assertThat(PlainNats.lines(attempts)).containsExactly(id + " 1 " + seq, id + " 2 " + seq);
 
         WorkerProcess second = workers.startWorker("worker-2", dir);
         MessageInfo dead = await().atMost(DONE).pollInterval(Duration.ofMillis(200))
-                .until(() -> deadLetter(nc, "mesh.dlq.poison"), m -> m != null);
+                .failFast("worker-2 exited", second::exited).until(() -> deadLetter(nc, "mesh.dlq.poison"), m -> m != null);
         await().atMost(DONE).until(() -> PlainNats.drained(nc, STREAM, "poison"));
 
         assertThat(dead.getHeaders().getFirst("Mesh-Route")).isEqualTo("poison");
         assertThat(dead.getHeaders().getFirst("Mesh-Original-Subject")).isEqualTo("events.poison.test");
-        assertThat(dead.getHeaders().getFirst("Mesh-Deliveries")).isEqualTo("3");
+        // deliveries: 1 failed, 2 killed, then the dead-lettering one. nats-server 2.9 may first hand one
+        // delivery to the killed worker's pull request still waiting on the server, which nobody receives.
+        List<String> deliveries = NATS.server().versionAtLeast(2, 10, 0) ? List.of("3") : List.of("3", "4");
+        assertThat(dead.getHeaders().getFirst("Mesh-Deliveries")).isIn(deliveries);
         assertThat(nc.jetStreamManagement().getStreamInfo("MESH_DLQ").getStreamState().getMsgCount())
                 .isEqualTo(1);
-        assertThat(PlainNats.lines(attempts)).as("no third processing").containsExactly(id + " 1", id + " 2");
+        assertThat(PlainNats.lines(attempts)).as("no third processing")
+                .containsExactly(id + " 1 " + seq, id + " 2 " + seq);
         second.terminate();
         second.awaitExit(Duration.ofSeconds(40));
     }

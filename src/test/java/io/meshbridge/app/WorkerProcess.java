@@ -111,6 +111,11 @@ final class WorkerProcess implements AutoCloseable {
         return Integer.parseInt(m.group(1));
     }
 
+    /** Whether the process has ended (for Awaitility's failFast while waiting on its work). */
+    boolean exited() {
+        return !process.isAlive();
+    }
+
     /** SIGTERM. */
     void terminate() {
         process.destroy();

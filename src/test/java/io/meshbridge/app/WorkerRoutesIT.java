@@ -77,7 +77,7 @@ class WorkerRoutesIT {
     void aRouteFailingTwiceThenSucceedingProcessesTheEventThreeTimesAndAcknowledgesItOnce() throws Exception {
         String id = PlainNats.publish(nc, "flaky.test", 1).get(0);
         Path attempts = dir.resolve("out/attempts");
-        await().atMost(DONE).until(() -> PlainNats.lines(attempts).size() == 3 && PlainNats.drained(nc, STREAM, "flaky"));
+        await().atMost(DONE).failFast("the worker exited", worker::exited).until(() -> PlainNats.lines(attempts).size() == 3 && PlainNats.drained(nc, STREAM, "flaky"));
 
         assertThat(PlainNats.lines(attempts)).containsExactly(id + " 1", id + " 2", id + " 3");
         ConsumerInfo info = PlainNats.consumer(nc, STREAM, "flaky");
@@ -94,7 +94,7 @@ class WorkerRoutesIT {
         PlainNats.publish(nc, "tpl.one", 1);
         PlainNats.publish(nc, "tpl.a.b", 1);
         PlainNats.publish(nc, "other.a.b", 1);
-        await().atMost(DONE).until(() -> worker.output().contains("(events.tpl.a.b #")
+        await().atMost(DONE).failFast("the worker exited", worker::exited).until(() -> worker.output().contains("(events.tpl.a.b #")
                 && PlainNats.drained(nc, STREAM, "tpl-durable"));
         assertThat(PlainNats.consumer(nc, STREAM, "tpl-durable").getDelivered().getConsumerSequence())
                 .as("deliveries to the template's durable").isEqualTo(1);
