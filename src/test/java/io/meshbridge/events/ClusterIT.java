@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * leading the stream dies in the middle of synchronous emits: the emits retry (same id) until a new leader
  * stores them, and the stream holds each acknowledged event exactly once, in emit order.
  *
- * <p>Runtime: 14 to 24 s (cluster start about 3 s, leader election after the kill 2 to 5 s, restart and
+ * <p>Runtime: 12 to 24 s (cluster start about 3 s, leader election after the kill 2 to 5 s, restart and
  * catch-up of the killed node a few seconds).
  */
 class ClusterIT {
@@ -68,15 +68,6 @@ class ClusterIT {
             // readiness probe on the dead peer and stall for minutes until it notices the peer is gone.
             leader.restart();
             cluster.awaitJetStreamReady();
-            // history() reads through an R1 ephemeral consumer that may be placed on the rejoined node, and
-            // takes that node's num_pending as the number of matching events: until the node has caught up,
-            // the newest events would be missing from the answer (with more() false). Wait for it.
-            await("every replica of " + stream + " caught up").atMost(Duration.ofSeconds(30)).until(() -> {
-                ClusterInfo ci = jsm.getStreamInfo(stream).getClusterInfo();
-                return ci.getLeader() != null && ci.getReplicas().size() == 2
-                        && ci.getReplicas().stream().allMatch(r -> r.isCurrent() && !r.isOffline() && r.getLag() == 0);
-            });
-
             StreamState state = jsm.getStreamInfo(stream).getStreamState();
             assertThat(state.getMsgCount()).isEqualTo(EVENTS);
             assertThat(state.getFirstSequence()).isEqualTo(1);
@@ -99,7 +90,15 @@ class ClusterIT {
             assertThat(stored.values()).allMatch(count -> count == 1);
             assertThat(storedInOrder).containsExactlyElementsOf(acked);
 
-            HistoryResult history = pbus.history("events.>", EVENTS);
+            // history() reads through an R1 ephemeral consumer placed on any replica and takes that replica's
+            // num_pending as the number of matching events. A replica may not have applied the newest entries
+            // yet: on 2.9.10 and 2.15.1 a consumer on the rejoined node saw 199 of the 200 events for a while,
+            // even after the leader reported that replica current with lag 0, and history() then answered
+            // 199 events with more() false. Hence the wait; the plain reads above are served by the leader and
+            // are checked at once.
+            HistoryResult history = await("history() of " + stream + " holds all " + EVENTS + " events")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> pbus.history("events.>", EVENTS), h -> h.events().size() == EVENTS);
             assertThat(history.undecodable()).isEmpty();
             assertThat(history.more()).isFalse();
             assertThat(history.events()).extracting(ReceivedEvent::id).containsExactlyElementsOf(acked);
