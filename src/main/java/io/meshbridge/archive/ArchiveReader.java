@@ -17,7 +17,8 @@ import java.util.stream.StreamSupport;
 
 /**
  * Reads the finished files of an archive directory (any worker's, any compression) in sequence order: by
- * stream incarnation (creation time, then name), then by sequence. Files still being written ({@code .part})
+ * stream incarnation (creation time, then name), then by sequence; an event archived twice (several workers
+ * on one route) comes once. Files still being written ({@code .part})
  * are not read: their events are recent, so still in the stream. Files are opened lazily, a few at a time,
  * using the manifests to skip files outside the time range.
  *
@@ -89,6 +90,8 @@ public final class ArchiveReader {
         private final ArchiveQuery query;
         private final PriorityQueue<Cursor> heap = new PriorityQueue<>(Comparator.comparing(Cursor::peek, ORDER));
         private int nextFile;
+        private ArchivedEvent ahead;
+        private ArchivedEvent last;
 
         Merge(List<FileInfo> files, ArchiveQuery query) {
             this.files = files;
@@ -97,8 +100,22 @@ public final class ArchiveReader {
 
         @Override
         public boolean hasNext() {
-            openDue();
-            return !heap.isEmpty();
+            while (ahead == null) {
+                openDue();
+                if (heap.isEmpty()) {
+                    return false;
+                }
+                Cursor cursor = heap.poll();
+                ArchivedEvent event = cursor.next();
+                if (cursor.hasNext()) {
+                    heap.add(cursor);
+                }
+                // copies (several workers, at least once) are adjacent in this order: keep the first
+                if (last == null || ORDER.compare(last, event) != 0) {
+                    ahead = event;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -106,12 +123,9 @@ public final class ArchiveReader {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Cursor cursor = heap.poll();
-            ArchivedEvent event = cursor.next();
-            if (cursor.hasNext()) {
-                heap.add(cursor);
-            }
-            return event;
+            last = ahead;
+            ahead = null;
+            return last;
         }
 
         private void openDue() {

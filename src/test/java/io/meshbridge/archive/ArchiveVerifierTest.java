@@ -79,6 +79,25 @@ class ArchiveVerifierTest {
                 .anySatisfy(p -> assertThat(p).endsWith("manifest without its file"));
     }
 
+    @Test
+    void countsTheCompleteLinesOfPartFilesWhichTheReaderLeavesOutAndReadsDuplicatesOnce() throws Exception {
+        write("w1", 1, 3);
+        ArchiveWriter running = ArchiveWriter.open(config(dir).workerId("w2").build());
+        running.append(records(4, 2, "events.a"));
+        running.append(records(3, 1, "events.a"));
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.files()).isEqualTo(1);
+        assertThat(report.partFiles()).isEqualTo(1);
+        assertThat(report.events()).isEqualTo(6);
+        assertThat(report.duplicateCount()).isEqualTo(1);
+        assertThat(report.problems()).isEmpty();
+        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchivedEvent::sequence).toList())
+                .containsExactly(1L, 2L, 3L);
+        running.close();
+        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchivedEvent::sequence).toList())
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
     private void write(String worker, long first, int count) throws Exception {
         try (ArchiveWriter writer = ArchiveWriter.open(config(dir).workerId(worker).build())) {
             writer.append(records(first, count, "events.a"));
