@@ -49,6 +49,17 @@ class ArchiveFormatTest {
     }
 
     @Test
+    void zstdFramesAreReadableByAStreamingZstdReader() throws Exception {
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        both.writeBytes(Members.encode(Compression.ZSTD, "one\n".getBytes(StandardCharsets.UTF_8)));
+        both.writeBytes(Members.encode(Compression.ZSTD, "two\n".getBytes(StandardCharsets.UTF_8)));
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(
+                new java.io.ByteArrayInputStream(both.toByteArray()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one\ntwo\n");
+        }
+    }
+
+    @Test
     void parsesFileNamesWithDashesInTheWorkerId() {
         ArchiveFileName name = new ArchiveFileName("host-a.b_1", 42, 1700000000000L, Compression.ZSTD, true);
         assertThat(name.partName()).isEqualTo("host-a.b_1-42-1700000000000.jsonl.zst.part");
