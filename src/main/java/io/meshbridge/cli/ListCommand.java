@@ -62,9 +62,8 @@ public final class ListCommand implements Callable<Integer> {
             PersistentBus bus = attach(nc);
             format = view.format(bus.bus().codec());
             try {
-                result = since == null
-                        ? HistoryWindow.read(n -> bus.history(view.filter(), n), limit, true)
-                        : HistoryWindow.read(n -> bus.historySince(view.filter(), since, n), limit, false);
+                result = since == null ? bus.history(view.filter(), limit)
+                        : bus.historySince(view.filter(), since, limit);
             } catch (IOException | JetStreamApiException e) {
                 throw JetStreamErrors.of(e, nats.stream(), nc.getConnectedUrl());
             }

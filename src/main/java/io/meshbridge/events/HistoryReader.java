@@ -30,8 +30,9 @@ import java.util.List;
  * round trip, and the end of the answer is known without waiting.
  *
  * <p>For the most recent {@code limit} events the start sequence is estimated from the density of matches
- * in the stream and widened until at least {@code limit} matches follow it; then only the last
- * {@code limit} are kept. Not thread-safe per call; one reader may serve calls from several threads.
+ * in the stream and widened until at least {@code limit} events follow it; then only the last {@code limit}
+ * events are kept, with the undecodable messages stored among them (those are reported, not counted).
+ * Thread-safe: each call uses its own consumer.
  */
 final class HistoryReader {
 
@@ -50,7 +51,10 @@ final class HistoryReader {
         this.codec = codec;
     }
 
-    /** The most recent {@code limit} messages matching {@code filter}, oldest first. */
+    /**
+     * The most recent {@code limit} events matching {@code filter}, oldest first, with the undecodable
+     * messages stored among them.
+     */
     HistoryResult last(String filter, int limit) throws IOException, JetStreamApiException {
         requireLimit(limit);
         StreamState state = streamState();
@@ -61,7 +65,7 @@ final class HistoryReader {
         try (Read all = open(filter, DeliverPolicy.All, 0, null)) {
             matching = all.pending();
             if (matching <= limit) {
-                return all.take(matching, limit);
+                return all.newest(matching, limit).result(matching);
             }
         }
         long first = state.getFirstSequence();
@@ -73,22 +77,27 @@ final class HistoryReader {
             try (Read read = open(filter, DeliverPolicy.ByStartSequence, start, null)) {
                 long found = read.pending();
                 if (found >= limit || start == first) {
-                    HistoryResult result = read.take(found, limit);
-                    return new HistoryResult(result.events(), result.undecodable(), matching > limit);
+                    Answer answer = read.newest(found, limit);
+                    if (answer.events() >= limit || start == first) {
+                        return answer.result(matching);
+                    }
+                    // undecodable messages took room: widen in proportion to the events found
+                    found = answer.events();
                 }
-                double local = (double) found / span;
-                span = widen(span, limit, local);
+                span = widen(span, limit, (double) found / span);
             }
         }
     }
 
-    /** The first {@code limit} messages matching {@code filter} stored at or after {@code since}. */
+    /**
+     * The first {@code limit} events matching {@code filter} stored at or after {@code since}, with the
+     * undecodable messages stored among them.
+     */
     HistoryResult since(String filter, Instant since, int limit) throws IOException, JetStreamApiException {
         requireLimit(limit);
         try (Read read = open(filter, DeliverPolicy.ByStartTime, 0, since)) {
             long found = read.pending();
-            HistoryResult result = read.takeFirst(Math.min(found, limit));
-            return new HistoryResult(result.events(), result.undecodable(), found > limit);
+            return read.oldest(found, limit).result(found);
         }
     }
 
@@ -149,26 +158,28 @@ final class HistoryReader {
             return info.getNumPending();
         }
 
-        /** Receives up to {@code count} messages and keeps the last {@code keep}. */
-        HistoryResult take(long count, int keep) throws IOException {
-            ArrayDeque<Message> window = new ArrayDeque<>(Math.min(keep, 4096));
+        /** Receives up to {@code count} messages and keeps the newest {@code limit} events. */
+        Answer newest(long count, int limit) throws IOException {
+            Answer answer = new Answer();
             receive(count, msg -> {
-                if (window.size() == keep) {
-                    window.removeFirst();
-                }
-                window.addLast(msg);
+                answer.addLast(decode(msg));
+                return answer.trimToNewest(limit);
             });
-            return decode(window);
+            return answer;
         }
 
-        /** Receives the first {@code count} messages. */
-        HistoryResult takeFirst(long count) throws IOException {
-            List<Message> out = new ArrayList<>((int) Math.min(count, 4096));
-            receive(count, out::add);
-            return decode(out);
+        /** Receives messages until {@code limit} events or {@code count} messages have arrived. */
+        Answer oldest(long count, int limit) throws IOException {
+            Answer answer = new Answer();
+            receive(count, msg -> {
+                answer.addLast(decode(msg));
+                return answer.events() < limit;
+            });
+            return answer;
         }
 
-        private void receive(long count, java.util.function.Consumer<Message> sink) throws IOException {
+        /** Receives up to {@code count} messages; stops early when the sink says so or nothing is pending. */
+        private void receive(long count, Sink sink) throws IOException {
             long received = 0;
             while (received < count) {
                 Message msg;
@@ -187,29 +198,23 @@ final class HistoryReader {
                     }
                     continue;
                 }
-                sink.accept(msg);
                 received++;
-                if (msg.metaData().pendingCount() == 0) {
+                if (!sink.accept(msg) || msg.metaData().pendingCount() == 0) {
                     break;
                 }
             }
         }
 
-        private HistoryResult decode(Iterable<Message> messages) {
-            List<ReceivedEvent> events = new ArrayList<>();
-            List<EventDecodeException> failures = new ArrayList<>();
-            for (Message msg : messages) {
-                NatsJetStreamMetaData meta = msg.metaData();
-                StreamPosition position = new StreamPosition(stream, meta.streamSequence(),
-                        meta.timestamp().toInstant());
-                String id = msg.hasHeaders() ? msg.getHeaders().getFirst(Bus.MSG_ID_HEADER) : null;
-                try {
-                    events.add(codec.decode(msg.getSubject(), msg.getData()).withDelivery(id, position));
-                } catch (EventDecodeException e) {
-                    failures.add(e.at(position));
-                }
+        private Object decode(Message msg) {
+            NatsJetStreamMetaData meta = msg.metaData();
+            StreamPosition position = new StreamPosition(stream, meta.streamSequence(),
+                    meta.timestamp().toInstant());
+            String id = msg.hasHeaders() ? msg.getHeaders().getFirst(Bus.MSG_ID_HEADER) : null;
+            try {
+                return codec.decode(msg.getSubject(), msg.getData()).withDelivery(id, position);
+            } catch (EventDecodeException e) {
+                return e.at(position);
             }
-            return new HistoryResult(events, failures, false);
         }
 
         @Override
@@ -217,6 +222,52 @@ final class HistoryReader {
             sub.unsubscribe();
             // fire and forget: the inactive threshold removes the consumer should this request be lost
             connection.publish("$JS.API.CONSUMER.DELETE." + stream + "." + info.getName(), null);
+        }
+    }
+
+    /** Takes one received message; returns whether to go on. */
+    private interface Sink {
+        boolean accept(Message msg);
+    }
+
+    /** Received entries (events and decode failures) in stream order, counting the events. */
+    private static final class Answer {
+        private final ArrayDeque<Object> entries = new ArrayDeque<>();
+        private int events;
+
+        void addLast(Object entry) {
+            entries.addLast(entry);
+            if (entry instanceof ReceivedEvent) {
+                events++;
+            }
+        }
+
+        /** Drops the oldest entries beyond {@code limit} events, and failures older than the first event. */
+        boolean trimToNewest(int limit) {
+            while (events > limit || events == limit && !(entries.peekFirst() instanceof ReceivedEvent)) {
+                if (entries.removeFirst() instanceof ReceivedEvent) {
+                    events--;
+                }
+            }
+            return true;
+        }
+
+        int events() {
+            return events;
+        }
+
+        /** The answer, with {@code more} when fewer than {@code matching} messages are in it. */
+        HistoryResult result(long matching) {
+            List<ReceivedEvent> ok = new ArrayList<>(events);
+            List<EventDecodeException> failed = new ArrayList<>();
+            for (Object entry : entries) {
+                if (entry instanceof ReceivedEvent e) {
+                    ok.add(e);
+                } else {
+                    failed.add((EventDecodeException) entry);
+                }
+            }
+            return new HistoryResult(ok, failed, matching > entries.size());
         }
     }
 }

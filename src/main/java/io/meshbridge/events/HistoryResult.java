@@ -3,14 +3,14 @@ package io.meshbridge.events;
 import java.util.List;
 
 /**
- * The answer to a history query: the matching events, oldest first, and the stored messages in the same
- * range that did not decode (reported, not skipped), also oldest first. Both lists together hold at most the
- * query's limit of messages.
+ * The answer to a history query: at most the query's limit of matching events, oldest first, and the
+ * matching stored messages among them that did not decode (reported, not skipped, and not counted in the
+ * limit), also oldest first.
  *
  * @param events      decoded events with their stream positions
  * @param undecodable stored messages that are not events, with their positions
  * @param more        whether more matching messages exist beyond this answer (older ones for
- *                    {@code history}, newer ones for {@code historySince})
+ *                    {@code history}, newer ones for {@code historySince}) at the time of the query
  */
 public record HistoryResult(List<ReceivedEvent> events, List<EventDecodeException> undecodable, boolean more) {
 

@@ -193,7 +193,8 @@ public final class PersistentBus {
     }
 
     /**
-     * The most recent {@code limit} stored messages matching {@code filter}, oldest first.
+     * The most recent {@code limit} events matching {@code filter}, oldest first, with the undecodable
+     * messages stored among them.
      *
      * @param filter a subject filter under {@code events.} ({@code events.>}, {@code events.tool.*}, ...)
      */
@@ -201,7 +202,10 @@ public final class PersistentBus {
         return history.last(EventTypes.requireValidFilter(filter), limit);
     }
 
-    /** The first {@code limit} stored messages matching {@code filter} stored at or after {@code since}. */
+    /**
+     * The first {@code limit} events matching {@code filter} stored at or after {@code since} (the server's
+     * stored time), oldest first, with the undecodable messages stored among them.
+     */
     public HistoryResult historySince(String filter, Instant since, int limit)
             throws IOException, JetStreamApiException {
         Objects.requireNonNull(since, "since");

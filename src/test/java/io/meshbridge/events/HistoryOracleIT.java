@@ -69,22 +69,24 @@ class HistoryOracleIT {
         List<Integer> limits = List.of(1, 7, 100, size, size + 5);
         for (String filter : FILTERS) {
             List<Stored> matched = scan.stream().filter(m -> SubjectMatch.matches(filter, m.subject())).toList();
-            List<Long> matching = matched.stream().map(Stored::seq).toList();
             for (int limit : limits) {
                 HistoryResult got = pbus.history(filter, limit);
-                List<Long> expected = matching.subList(Math.max(0, matching.size() - limit), matching.size());
+                List<Long> expected = newest(matched, limit);
                 assertThat(sequencesOf(got)).as("history(%s, %d)", filter, limit).isEqualTo(expected);
+                assertThat(got.events()).hasSize((int) matched.stream().filter(m -> !m.bad()).limit(limit).count());
                 assertThat(got.more()).as("more of history(%s, %d)", filter, limit)
-                        .isEqualTo(matching.size() > limit);
+                        .isEqualTo(matched.size() > expected.size());
             }
             for (int probe = 0; probe < 3 && !sequences.isEmpty(); probe++) {
                 Stored pivot = scan.get(random.nextInt(scan.size()));
                 Instant since = pivot.time();
-                List<Long> after = matched.stream().filter(m -> !m.time().isBefore(since)).map(Stored::seq).toList();
+                List<Stored> after = matched.stream().filter(m -> !m.time().isBefore(since)).toList();
                 int limit = 1 + random.nextInt(200);
                 HistoryResult got = pbus.historySince(filter, since, limit);
+                List<Long> expected = oldest(after, limit);
                 assertThat(sequencesOf(got)).as("historySince(%s, seq %d, %d)", filter, pivot.seq(), limit)
-                        .isEqualTo(after.subList(0, Math.min(limit, after.size())));
+                        .isEqualTo(expected);
+                assertThat(got.more()).isEqualTo(after.size() > expected.size());
             }
         }
     }
@@ -135,8 +137,30 @@ class HistoryOracleIT {
         return pbus;
     }
 
-    /** One stored message as the plain scan saw it. */
-    private record Stored(long seq, String subject, Instant time) {
+    /** One stored message as the plain scan saw it; {@code bad} when it is the undecodable payload. */
+    private record Stored(long seq, String subject, Instant time, boolean bad) {
+    }
+
+    /** The newest entries holding {@code limit} good ones, stopping at the limit-th good one. */
+    private static List<Long> newest(List<Stored> matched, int limit) {
+        List<Long> out = new ArrayList<>();
+        int good = 0;
+        for (int i = matched.size() - 1; i >= 0 && good < limit; i--) {
+            out.add(0, matched.get(i).seq());
+            good += matched.get(i).bad() ? 0 : 1;
+        }
+        return out;
+    }
+
+    /** The oldest entries holding {@code limit} good ones, stopping at the limit-th good one. */
+    private static List<Long> oldest(List<Stored> matched, int limit) {
+        List<Long> out = new ArrayList<>();
+        int good = 0;
+        for (int i = 0; i < matched.size() && good < limit; i++) {
+            out.add(matched.get(i).seq());
+            good += matched.get(i).bad() ? 0 : 1;
+        }
+        return out;
     }
 
     /** The oracle: every sequence from first to last, asked for one by one. */
@@ -146,7 +170,8 @@ class HistoryOracleIT {
         for (long seq = state.getFirstSequence(); seq <= state.getLastSequence() && state.getMsgCount() > 0; seq++) {
             try {
                 MessageInfo m = jsm.getMessage(stream, seq);
-                out.add(new Stored(seq, m.getSubject(), m.getTime().toInstant()));
+                out.add(new Stored(seq, m.getSubject(), m.getTime().toInstant(),
+                        "not json".equals(new String(m.getData(), StandardCharsets.UTF_8))));
             } catch (JetStreamApiException e) {
                 if (e.getErrorCode() != 404) {
                     throw e;
