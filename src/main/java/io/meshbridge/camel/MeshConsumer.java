@@ -17,6 +17,8 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,6 +107,20 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private final Set<FetchConsumer> openFetches = ConcurrentHashMap.newKeySet();
     /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
     private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
+    /**
+     * Sequences this consumer dead-lettered and terminated, most recent last. nats-server 2.9 may deliver a
+     * terminated message once more (as a first delivery) when an earlier delivery of it was held by a
+     * consumer that died; such a delivery is terminated again instead of being processed.
+     */
+    private final Set<Long> terminated = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<Long, Boolean>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > MAX_REMEMBERED_DEAD_LETTERS;
+                }
+            }));
     /** Places for unacknowledged messages: {@code maxAckPending}, shared by the fetching threads. */
     private final Semaphore window;
 
@@ -404,6 +420,11 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private void dispatch(Delivery d) {
         Exchange exchange = null;
         try {
+            if (terminated.contains(d.sequence())) {
+                LOG.debug("{} was dead-lettered already; terminating it again", d);
+                terminate(d);
+                return;
+            }
             String deadLetterReason = pendingDeadLetters.get(d.sequence());
             if (deadLetterReason != null) {
                 deadLetter(d, deadLetterReason);
@@ -548,6 +569,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     }
 
     private void terminate(Delivery d) {
+        terminated.add(d.sequence());
         try {
             d.message().term();
         } catch (RuntimeException e) {
