@@ -8,8 +8,6 @@ import io.meshbridge.events.PersistentBus;
 import io.meshbridge.events.StreamSetup;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,23 +122,13 @@ public final class Worker {
             LOG.info("Event stream {}: {}", config.stream().streamName(), events.created() ? "created"
                     : events.updated() ? "updated" : events.differences().isEmpty() ? "in place"
                     : "in place, left as configured (differences above)");
-            StreamSetup.Outcome dlq = StreamSetup.ensure(connection, deadLetterStream(), false);
+            StreamSetup.Outcome dlq = StreamSetup.ensure(connection, MeshComponent.deadLetterStream(), false);
             LOG.info("Dead-letter stream {}: {}", MeshConstants.DLQ_STREAM, dlq.created() ? "created" : "in place");
         } catch (JetStreamApiException e) {
             throw new WorkerException("cannot set up the streams: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             throw new WorkerException(e.getMessage(), e);
         }
-    }
-
-    /** The dead-letter stream as the {@code mesh} component creates it; ensuring it twice is harmless. */
-    static StreamConfiguration deadLetterStream() {
-        return StreamConfiguration.builder()
-                .name(MeshConstants.DLQ_STREAM)
-                .subjects(MeshConstants.DLQ_SUBJECT_PREFIX + ">")
-                .storageType(StorageType.File)
-                .duplicateWindow(Duration.ofMinutes(2))
-                .build();
     }
 
     private void configure(Main main, Connection connection) {

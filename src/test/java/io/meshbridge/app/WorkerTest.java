@@ -28,10 +28,4 @@ class WorkerTest {
                 .isEqualTo(Path.of("").toAbsolutePath().resolve("routes").toString() + "/*.yaml");
         assertThat(Worker.routesGlob("/abs/*.yaml")).isEqualTo("/abs/*.yaml");
     }
-
-    @Test
-    void theDeadLetterStreamMatchesTheComponents() {
-        assertThat(Worker.deadLetterStream().getName()).isEqualTo("MESH_DLQ");
-        assertThat(Worker.deadLetterStream().getSubjects()).containsExactly("mesh.dlq.>");
-    }
 }
