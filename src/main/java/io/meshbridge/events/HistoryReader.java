@@ -10,7 +10,9 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.api.StreamState;
+import io.nats.client.api.Subject;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,11 +25,12 @@ import java.util.List;
 /**
  * Reads history from a stream without waiting for an idle timeout.
  *
- * <p>Each read creates a short-lived ephemeral push consumer (no acks, memory storage, one replica, removed
- * by the server after {@link #INACTIVE} if its delete request is lost). The consumer's creation answer says
- * how many messages match from its start ({@code num_pending}); the read takes exactly that many and stops,
- * or stops earlier when the delivery metadata says nothing is pending any more. So "no match" costs one
- * round trip, and the end of the answer is known without waiting.
+ * <p>The stream's state, with the count of messages per matching subject, says how many messages match; no
+ * match costs that one round trip. Each read then creates a short-lived ephemeral push consumer (no acks,
+ * memory storage, one replica, removed by the server after {@link #INACTIVE} if its delete request is
+ * lost). The consumer's creation answer says how many messages match from its start ({@code num_pending});
+ * the read takes exactly that many and stops, or stops earlier when the delivery metadata says nothing is
+ * pending any more. So the end of the answer is known without waiting.
  *
  * <p>For the most recent {@code limit} events the start sequence is estimated from the density of matches
  * in the stream and widened until at least {@code limit} events follow it; then only the last {@code limit}
@@ -57,15 +60,14 @@ final class HistoryReader {
      */
     HistoryResult last(String filter, int limit) throws IOException, JetStreamApiException {
         requireLimit(limit);
-        StreamState state = streamState();
-        if (state.getMsgCount() == 0) {
+        StreamState state = streamState(filter);
+        long matching = matching(state, filter);
+        if (matching == 0) {
             return HistoryResult.EMPTY;
         }
-        long matching;
-        try (Read all = open(filter, DeliverPolicy.All, 0, null)) {
-            matching = all.pending();
-            if (matching <= limit) {
-                return all.newest(matching, limit).result(matching);
+        if (matching <= limit) {
+            try (Read all = open(filter, DeliverPolicy.All, 0, null)) {
+                return all.newest(all.pending(), limit).result(all.pending());
             }
         }
         long first = state.getFirstSequence();
@@ -112,9 +114,25 @@ final class HistoryReader {
         }
     }
 
-    private StreamState streamState() throws IOException, JetStreamApiException {
-        StreamInfo info = jsm.getStreamInfo(stream);
+    /**
+     * The stream's state, asked of the stream leader, with the count of each subject matching the filter
+     * (unless the filter takes every event, when the message count says it).
+     */
+    private StreamState streamState(String filter) throws IOException, JetStreamApiException {
+        StreamInfo info = PersistConfig.SUBJECTS.equals(filter) ? jsm.getStreamInfo(stream)
+                : jsm.getStreamInfo(stream, StreamInfoOptions.filterSubjects(filter));
         return info.getStreamState();
+    }
+
+    private static long matching(StreamState state, String filter) {
+        if (PersistConfig.SUBJECTS.equals(filter)) {
+            return state.getMsgCount();
+        }
+        long sum = 0;
+        for (Subject subject : state.getSubjects()) {
+            sum += subject.getCount();
+        }
+        return sum;
     }
 
     private Read open(String filter, DeliverPolicy policy, long startSeq, Instant startTime)
