@@ -108,11 +108,16 @@ public final class Bus {
      * @throws IllegalStateException    when the connection is closed
      */
     public String emit(Event event) {
-        Event e = stamp(event);
         String id = newId();
-        connection.publish(e.subject(), headers(id), codec.encode(e));
-        LOG.log(Level.DEBUG, "emitted {0} from {1} id {2}", e.type(), e.node(), id);
+        connection.publish(event.subject(), headers(id), encodeStamped(event));
+        LOG.log(Level.DEBUG, "emitted {0} id {1}", event.type(), id);
         return id;
+    }
+
+    /** The event encoded as {@link #stamp} would make it, without building the stamped copy. */
+    byte[] encodeStamped(Event event) {
+        return codec.encode(event, event.node().isEmpty() ? nodeName : event.node(),
+                event.timestamp() == null ? Instant.now() : event.timestamp());
     }
 
     /** Subscribes to a subject pattern ({@code events.>}, {@code events.tool.*}, ...). */

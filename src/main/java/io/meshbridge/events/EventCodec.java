@@ -113,14 +113,22 @@ public final class EventCodec {
      *                                  encoded event is larger than the maximum payload
      */
     public byte[] encode(Event event) {
+        return encode(event, event.node(), event.timestamp());
+    }
+
+    /**
+     * Encodes {@code event} with another node and timestamp, as {@link Bus} stamps an event on emit, without
+     * building a second {@link Event}.
+     */
+    byte[] encode(Event event, String node, Instant timestamp) {
         GoJson.GoJsonWriter out = new GoJson.GoJsonWriter(maxPayload);
         try {
             out.ascii("{\"type\":");
             out.string(event.type());
             out.ascii(",\"node\":");
-            out.string(event.node());
+            out.string(node);
             out.ascii(",\"timestamp\":\"");
-            out.ascii(Timestamps.format(event.timestamp() == null ? Timestamps.GO_ZERO_TIME : event.timestamp()));
+            out.ascii(Timestamps.format(timestamp == null ? Timestamps.GO_ZERO_TIME : timestamp));
             out.ascii("\",\"data\":");
             if (event.data() == null) {
                 out.ascii("null");

@@ -125,7 +125,7 @@ public final class PersistentBus {
 
     /** Emits an event under a given id: a retry of an id already stored is acknowledged, not stored again. */
     public EmitResult emit(Event event, String id) throws IOException, InterruptedException {
-        Message msg = message(bus.stamp(event), id);
+        Message msg = message(event, id);
         PublishOptions options = PublishOptions.builder().expectedStream(config.streamName()).build();
         long deadline = System.nanoTime() + config.emitTimeout().toNanos();
         Duration pause = Duration.ofMillis(50);
@@ -161,7 +161,7 @@ public final class PersistentBus {
      * stream stores it once.
      */
     public CompletableFuture<EmitResult> emitAsync(Event event, String id) throws InterruptedException {
-        Message msg = message(bus.stamp(event), id);
+        Message msg = message(event, id);
         inFlight.acquire();
         CompletableFuture<PublishAck> ack;
         try {
@@ -216,7 +216,7 @@ public final class PersistentBus {
         return NatsMessage.builder()
                 .subject(event.subject())
                 .headers(Bus.headers(id))
-                .data(bus.codec().encode(event))
+                .data(bus.encodeStamped(event))
                 .build();
     }
 

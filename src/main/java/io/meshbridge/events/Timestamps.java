@@ -22,6 +22,9 @@ public final class Timestamps {
     private static final long FIRST_SECOND = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
     private static final long LAST_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
+    /** The most recently formatted second; a racy but safe cache (each value is immutable). */
+    private static volatile SecondText lastSecond = new SecondText(Long.MIN_VALUE, "");
+
     private Timestamps() {
     }
 
@@ -36,26 +39,46 @@ public final class Timestamps {
             // checked before converting: the extreme instants have no LocalDateTime
             throw new IllegalArgumentException("timestamp " + instant + " has a year outside 0..9999");
         }
+        SecondText second = lastSecond;
+        if (second.epochSecond != epochSecond) {
+            second = new SecondText(epochSecond, secondText(epochSecond));
+            lastSecond = second;
+        }
+        int nanos = instant.getNano();
+        if (nanos == 0) {
+            return second.text + 'Z';
+        }
+        char[] out = new char[second.text.length() + 11];
+        second.text.getChars(0, second.text.length(), out, 0);
+        int pos = second.text.length();
+        out[pos++] = '.';
+        for (int i = 8; i >= 0; i--) {
+            out[pos + i] = (char) ('0' + nanos % 10);
+            nanos /= 10;
+        }
+        pos += 9;
+        while (out[pos - 1] == '0') {
+            pos--;
+        }
+        out[pos++] = 'Z';
+        return new String(out, 0, pos);
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss} of a UTC second. */
+    private static String secondText(long epochSecond) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
-        int year = t.getYear();
-        StringBuilder out = new StringBuilder(30);
-        pad(out, year, 4).append('-');
+        StringBuilder out = new StringBuilder(19);
+        pad(out, t.getYear(), 4).append('-');
         pad(out, t.getMonthValue(), 2).append('-');
         pad(out, t.getDayOfMonth(), 2).append('T');
         pad(out, t.getHour(), 2).append(':');
         pad(out, t.getMinute(), 2).append(':');
         pad(out, t.getSecond(), 2);
-        int nanos = instant.getNano();
-        if (nanos != 0) {
-            int digits = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                digits--;
-            }
-            out.append('.');
-            pad(out, nanos, digits);
-        }
-        return out.append('Z').toString();
+        return out.toString();
+    }
+
+    /** The text of the second last formatted: events emitted in a burst share it. Immutable. */
+    private record SecondText(long epochSecond, String text) {
     }
 
     /**
