@@ -13,12 +13,9 @@ import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
-import io.nats.client.PublishOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,30 +94,13 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshConsumer.class);
     private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(5);
-    private static final int MAX_REMEMBERED_DEAD_LETTERS = 10_000;
-    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
 
     private final MeshEndpoint endpoint;
     private final MeshConfiguration config;
     private final String filter;
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<FetchConsumer> openFetches = ConcurrentHashMap.newKeySet();
-    /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
-    private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
-    /**
-     * Sequences this consumer dead-lettered and terminated, most recent last. nats-server 2.9 may deliver a
-     * terminated message once more (as a first delivery) when an earlier delivery of it was held by a
-     * consumer that died; such a delivery is terminated again instead of being processed.
-     */
-    private final Set<Long> terminated = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<Long, Boolean>() {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                    return size() > MAX_REMEMBERED_DEAD_LETTERS;
-                }
-            }));
+    private Settlements settlements;
     /** Places for unacknowledged messages: {@code maxAckPending}, shared by the fetching threads. */
     private final Semaphore window;
 
@@ -180,6 +160,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         backoff = config.backoffDelays();
         codec = Bus.codecFor(connection);
         js = connection.jetStream();
+        settlements = new Settlements(js, deadLetterSubject, routeLabel, durable, backoff, this::settle);
         DeadLetters.ensureStream(connection);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
@@ -408,7 +389,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         for (int i = 0; i < deliveries.size(); i++) {
             if (!fetching && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
                 for (int j = i; j < deliveries.size(); j++) {
-                    nak(deliveries.get(j), Duration.ZERO);
+                    settlements.nak(deliveries.get(j), Duration.ZERO);
                 }
                 LOG.debug("Stopping: returned {} fetched message(s) to durable {}", deliveries.size() - i, durable);
                 return;
@@ -420,22 +401,15 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private void dispatch(Delivery d) {
         Exchange exchange = null;
         try {
-            if (terminated.contains(d.sequence())) {
-                LOG.debug("{} was dead-lettered already; terminating it again", d);
-                terminate(d);
-                return;
-            }
-            String deadLetterReason = pendingDeadLetters.get(d.sequence());
-            if (deadLetterReason != null) {
-                deadLetter(d, deadLetterReason);
+            if (settlements.settledEarlier(d)) {
                 return;
             }
             if (!config.isIncludeReplays() && d.isReplay()) {
-                ack(d);
+                settlements.ack(d);
                 return;
             }
             if (d.deliveries() > config.getMaxDeliver()) {
-                deadLetter(d, "delivered " + d.deliveries() + " times, more than maxDeliver=" + config.getMaxDeliver()
+                settlements.deadLetter(d, "delivered " + d.deliveries() + " times, more than maxDeliver=" + config.getMaxDeliver()
                         + ": an earlier attempt did not finish (the worker stopped or lost its connection)");
                 return;
             }
@@ -446,7 +420,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
                         .withDelivery(d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime()));
             } catch (EventDecodeException e) {
                 if (!config.isRaw()) {
-                    deadLetter(d, EventDecodeException.class.getName() + ": " + e.getMessage());
+                    settlements.deadLetter(d, EventDecodeException.class.getName() + ": " + e.getMessage());
                     return;
                 }
             }
@@ -460,7 +434,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
                 completed(d, exchange);
             } else {
                 LOG.warn("Could not hand {} to the route: {}", d, t.toString());
-                nak(d, backoffFor(d.deliveries()));
+                settlements.nak(d, backoffFor(d.deliveries()));
             }
         }
     }
@@ -495,89 +469,20 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         boolean failed = error != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast();
         releaseExchange(exchange, false);
         if (!failed) {
-            ack(d);
+            settlements.ack(d);
         } else if (MeshPermanentException.isPermanent(error)) {
-            deadLetter(d, DeadLetters.describe(error));
+            settlements.deadLetter(d, DeadLetters.describe(error));
         } else if (d.deliveries() >= config.getMaxDeliver()) {
-            deadLetter(d, DeadLetters.describe(error));
+            settlements.deadLetter(d, DeadLetters.describe(error));
         } else {
             Duration delay = backoffFor(d.deliveries());
             LOG.debug("Attempt {} of {} failed ({}); retrying in {}", d.deliveries(), d, error, delay);
-            nak(d, delay);
+            settlements.nak(d, delay);
         }
     }
 
     private Duration backoffFor(long attempt) {
         return MeshConfiguration.delayAfter(backoff, attempt);
-    }
-
-    // ---- acknowledgements ----------------------------------------------------------------------------
-
-    private void ack(Delivery d) {
-        try {
-            d.message().ack();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not acknowledge {}: {}; the server will redeliver it", d, e.toString());
-        } finally {
-            settle(d);
-        }
-    }
-
-    private void nak(Delivery d, Duration delay) {
-        try {
-            if (delay.isZero()) {
-                d.message().nak();
-            } else {
-                d.message().nakWithDelay(delay);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not return {}: {}; the server will redeliver it after ackWait", d, e.toString());
-        } finally {
-            settle(d);
-        }
-    }
-
-    private void deadLetter(Delivery d, String error) {
-        Message letter = DeadLetters.message(d, deadLetterSubject, routeLabel, durable, error);
-        PublishOptions options = PublishOptions.builder().expectedStream(MeshConstants.DLQ_STREAM).build();
-        try {
-            js.publishAsync(letter, options)
-                    .orTimeout(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((ack, failure) -> {
-                        if (failure == null) {
-                            pendingDeadLetters.remove(d.sequence());
-                            LOG.warn("Dead-lettered {} from route {} to {} (sequence {} there): {}", d, routeLabel,
-                                    deadLetterSubject, ack.getSeqno(), error);
-                            terminate(d);
-                        } else {
-                            deadLetterFailed(d, error, failure);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            deadLetterFailed(d, error, e);
-        }
-    }
-
-    private void deadLetterFailed(Delivery d, String error, Throwable failure) {
-        if (pendingDeadLetters.size() < MAX_REMEMBERED_DEAD_LETTERS) {
-            pendingDeadLetters.put(d.sequence(), error);
-        }
-        Duration delay = backoff.get(backoff.size() - 1);
-        LOG.error("Could not write the dead letter of {} to {}: {}; retrying in {}", d, MeshConstants.DLQ_STREAM,
-                failure.toString(), delay);
-        nak(d, delay);
-    }
-
-    private void terminate(Delivery d) {
-        terminated.add(d.sequence());
-        try {
-            d.message().term();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not terminate {} after dead-lettering it: {}; its redelivery is dead-lettered again"
-                    + " (stored once)", d, e.toString());
-        } finally {
-            settle(d);
-        }
     }
 
     private void settle(Delivery d) {

@@ -1,0 +1,147 @@
+package io.meshbridge.camel;
+
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a {@link MeshConsumer} ends each delivery: acknowledge, negatively acknowledge with a delay, or
+ * dead-letter to {@value MeshConstants#DLQ_STREAM} and then terminate, never before the dead letter's own
+ * acknowledgement. Every outcome calls {@code settle} exactly once for the delivery. Thread-safe: called
+ * from the route's completion threads and from jnats' callback threads.
+ */
+final class Settlements {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Settlements.class);
+    private static final int MAX_REMEMBERED = 10_000;
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+
+    private final JetStream js;
+    private final String deadLetterSubject;
+    private final String routeLabel;
+    private final String durable;
+    private final List<Duration> backoff;
+    private final Consumer<Delivery> settle;
+    /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
+    private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
+    /**
+     * Sequences dead-lettered and terminated, most recent last. nats-server 2.9 may deliver a terminated
+     * message once more (as a first delivery) when an earlier delivery of it was held by a consumer that
+     * died; such a delivery is terminated again instead of being processed.
+     */
+    private final Set<Long> terminated = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<Long, Boolean>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > MAX_REMEMBERED;
+                }
+            }));
+
+    Settlements(JetStream js, String deadLetterSubject, String routeLabel, String durable,
+                List<Duration> backoff, Consumer<Delivery> settle) {
+        this.js = js;
+        this.deadLetterSubject = deadLetterSubject;
+        this.routeLabel = routeLabel;
+        this.durable = durable;
+        this.backoff = backoff;
+        this.settle = settle;
+    }
+
+    /**
+     * Ends a delivery of a message already dead-lettered (terminated again) or whose dead letter is still to
+     * be written (written now), without processing; returns whether it did.
+     */
+    boolean settledEarlier(Delivery d) {
+        if (terminated.contains(d.sequence())) {
+            LOG.debug("{} was dead-lettered already; terminating it again", d);
+            terminate(d);
+            return true;
+        }
+        String deadLetterReason = pendingDeadLetters.get(d.sequence());
+        if (deadLetterReason != null) {
+            deadLetter(d, deadLetterReason);
+            return true;
+        }
+        return false;
+    }
+
+    void ack(Delivery d) {
+        try {
+            d.message().ack();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not acknowledge {}: {}; the server will redeliver it", d, e.toString());
+        } finally {
+            settle.accept(d);
+        }
+    }
+
+    void nak(Delivery d, Duration delay) {
+        try {
+            if (delay.isZero()) {
+                d.message().nak();
+            } else {
+                d.message().nakWithDelay(delay);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not return {}: {}; the server will redeliver it after ackWait", d, e.toString());
+        } finally {
+            settle.accept(d);
+        }
+    }
+
+    void deadLetter(Delivery d, String error) {
+        Message letter = DeadLetters.message(d, deadLetterSubject, routeLabel, durable, error);
+        PublishOptions options = PublishOptions.builder().expectedStream(MeshConstants.DLQ_STREAM).build();
+        try {
+            js.publishAsync(letter, options)
+                    .orTimeout(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ack, failure) -> {
+                        if (failure == null) {
+                            pendingDeadLetters.remove(d.sequence());
+                            LOG.warn("Dead-lettered {} from route {} to {} (sequence {} there): {}", d, routeLabel,
+                                    deadLetterSubject, ack.getSeqno(), error);
+                            terminate(d);
+                        } else {
+                            deadLetterFailed(d, error, failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            deadLetterFailed(d, error, e);
+        }
+    }
+
+    private void deadLetterFailed(Delivery d, String error, Throwable failure) {
+        if (pendingDeadLetters.size() < MAX_REMEMBERED) {
+            pendingDeadLetters.put(d.sequence(), error);
+        }
+        Duration delay = backoff.get(backoff.size() - 1);
+        LOG.error("Could not write the dead letter of {} to {}: {}; retrying in {}", d, MeshConstants.DLQ_STREAM,
+                failure.toString(), delay);
+        nak(d, delay);
+    }
+
+    private void terminate(Delivery d) {
+        terminated.add(d.sequence());
+        try {
+            d.message().term();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not terminate {} after dead-lettering it: {}; its redelivery is dead-lettered again"
+                    + " (stored once)", d, e.toString());
+        } finally {
+            settle.accept(d);
+        }
+    }
+}
