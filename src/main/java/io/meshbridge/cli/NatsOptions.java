@@ -134,14 +134,10 @@ public final class NatsOptions {
         return new CliException(message, CliException.USAGE);
     }
 
-    /**
-     * Quiet while connecting (the failure is reported once, by {@link #connect}); afterwards the default,
-     * with a lost connection noted once until it is re-established.
-     */
+    /** Quiet while connecting (the failure is reported once, by {@link #connect}); afterwards the default. */
     private static final class ConnectEvents extends ConnectionEvents {
         private final Duration timeout;
         volatile boolean connected;
-        private volatile boolean down;
         private volatile String lastProblem;
         private volatile String serverError;
 
@@ -168,18 +164,9 @@ public final class NatsOptions {
 
         @Override
         public void connectionEvent(Connection conn, Events type) {
-            if (!connected) {
-                return;
+            if (connected) {
+                super.connectionEvent(conn, type);
             }
-            if (type == Events.DISCONNECTED) {
-                if (down) {
-                    return; // jnats reports every failed reconnect attempt: note the loss once
-                }
-                down = true;
-            } else if (type == Events.RECONNECTED || type == Events.CONNECTED) {
-                down = false;
-            }
-            super.connectionEvent(conn, type);
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.nats.client.Consumer;
 import io.nats.client.ErrorListener;
 import io.nats.client.Subscription;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,13 +22,15 @@ public class ConnectionEvents implements ErrorListener, io.nats.client.Connectio
 
     private final AtomicLong slowConsumerEvents = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
+    /** Whether the connection was up at the last event: jnats repeats DISCONNECTED per failed attempt. */
+    private final AtomicBoolean up = new AtomicBoolean(true);
 
     /** How many times a subscription was reported as a slow consumer. */
     public long slowConsumerEvents() {
         return slowConsumerEvents.get();
     }
 
-    /** How many times the connection was lost. */
+    /** How many times the connection was lost (once per outage, however many reconnect attempts). */
     public long disconnects() {
         return disconnects.get();
     }
@@ -36,11 +39,16 @@ public class ConnectionEvents implements ErrorListener, io.nats.client.Connectio
     public void connectionEvent(Connection conn, Events type) {
         switch (type) {
             case DISCONNECTED -> {
-                disconnects.incrementAndGet();
-                LOG.log(Level.WARNING, "NATS connection lost; reconnecting (publishes are buffered meanwhile)");
+                if (up.getAndSet(false)) {
+                    disconnects.incrementAndGet();
+                    LOG.log(Level.WARNING, "NATS connection lost; reconnecting (publishes are buffered meanwhile)");
+                }
             }
-            case RECONNECTED -> LOG.log(Level.INFO, "NATS connection re-established to {0}",
-                    conn.getConnectedUrl());
+            case RECONNECTED -> {
+                up.set(true);
+                LOG.log(Level.INFO, "NATS connection re-established to {0}", conn.getConnectedUrl());
+            }
+            case CONNECTED -> up.set(true);
             case CLOSED -> LOG.log(Level.DEBUG, "NATS connection closed");
             default -> LOG.log(Level.DEBUG, "NATS connection event {0}", type);
         }
