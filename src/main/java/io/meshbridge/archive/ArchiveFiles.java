@@ -37,7 +37,7 @@ final class ArchiveFiles {
      * Reads a data file, passing the event of each line of its complete batches to {@code events}; holds the
      * file's bytes and one batch's content at a time, never the whole decompressed content.
      */
-    static Scan scan(Path file, Compression compression, Consumer<ArchivedEvent> events) throws IOException {
+    static Scan scan(Path file, Compression compression, Consumer<ArchiveRecord> events) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         List<String> problems = new ArrayList<>();
         long[] lineNumber = {0};

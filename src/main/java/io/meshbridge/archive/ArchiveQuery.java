@@ -27,7 +27,7 @@ public record ArchiveQuery(Instant since, Instant until, String filter) {
         return new ArchiveQuery(null, null, null);
     }
 
-    boolean matches(ArchivedEvent event) {
+    boolean matches(ArchiveRecord event) {
         return (since == null || !event.time().isBefore(since))
                 && (until == null || event.time().isBefore(until))
                 && (filter == null || SubjectFilter.matches(filter, event.subject()));

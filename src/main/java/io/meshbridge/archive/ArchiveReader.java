@@ -28,8 +28,8 @@ import java.util.stream.StreamSupport;
  */
 public final class ArchiveReader {
 
-    private static final Comparator<ArchivedEvent> ORDER =
-            Comparator.comparing(ArchivedEvent::key).thenComparingLong(ArchivedEvent::sequence);
+    private static final Comparator<ArchiveRecord> ORDER =
+            Comparator.comparing(ArchiveRecord::key).thenComparingLong(ArchiveRecord::sequence);
 
     private record FileInfo(Path path, ArchiveFileName name, StreamKey key, long firstSequence,
                             Manifest manifest) {
@@ -70,11 +70,11 @@ public final class ArchiveReader {
     }
 
     /** The matching events in sequence order. */
-    public Stream<ArchivedEvent> read(ArchiveQuery query) {
+    public Stream<ArchiveRecord> read(ArchiveQuery query) {
         List<FileInfo> candidates = files.stream()
                 .filter(f -> f.manifest() == null || query.overlaps(f.manifest().firstTime(), f.manifest().lastTime()))
                 .toList();
-        Iterator<ArchivedEvent> it = new Merge(candidates, query);
+        Iterator<ArchiveRecord> it = new Merge(candidates, query);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
                 Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
@@ -85,13 +85,13 @@ public final class ArchiveReader {
     }
 
     /** A k-way merge over the files' sorted events, opening a file only when its first sequence is due. */
-    private static final class Merge implements Iterator<ArchivedEvent> {
+    private static final class Merge implements Iterator<ArchiveRecord> {
         private final List<FileInfo> files;
         private final ArchiveQuery query;
         private final PriorityQueue<Cursor> heap = new PriorityQueue<>(Comparator.comparing(Cursor::peek, ORDER));
         private int nextFile;
-        private ArchivedEvent ahead;
-        private ArchivedEvent last;
+        private ArchiveRecord ahead;
+        private ArchiveRecord last;
 
         Merge(List<FileInfo> files, ArchiveQuery query) {
             this.files = files;
@@ -106,7 +106,7 @@ public final class ArchiveReader {
                     return false;
                 }
                 Cursor cursor = heap.poll();
-                ArchivedEvent event = cursor.next();
+                ArchiveRecord event = cursor.next();
                 if (cursor.hasNext()) {
                     heap.add(cursor);
                 }
@@ -119,7 +119,7 @@ public final class ArchiveReader {
         }
 
         @Override
-        public ArchivedEvent next() {
+        public ArchiveRecord next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
@@ -138,14 +138,14 @@ public final class ArchiveReader {
             }
         }
 
-        private static boolean due(FileInfo file, ArchivedEvent head) {
+        private static boolean due(FileInfo file, ArchiveRecord head) {
             int byKey = file.key().compareTo(head.key());
             return byKey < 0 || byKey == 0 && file.firstSequence() <= head.sequence();
         }
 
-        private List<ArchivedEvent> load(FileInfo file) {
+        private List<ArchiveRecord> load(FileInfo file) {
             try {
-                List<ArchivedEvent> events = new ArrayList<>();
+                List<ArchiveRecord> events = new ArrayList<>();
                 ArchiveFiles.scan(file.path(), file.name().compression(), e -> {
                     if (query.matches(e)) {
                         events.add(e);
@@ -160,10 +160,10 @@ public final class ArchiveReader {
     }
 
     private static final class Cursor {
-        private final List<ArchivedEvent> events;
+        private final List<ArchiveRecord> events;
         private int index;
 
-        Cursor(List<ArchivedEvent> events) {
+        Cursor(List<ArchiveRecord> events) {
             this.events = events;
         }
 
@@ -171,11 +171,11 @@ public final class ArchiveReader {
             return index < events.size();
         }
 
-        ArchivedEvent peek() {
+        ArchiveRecord peek() {
             return events.get(index);
         }
 
-        ArchivedEvent next() {
+        ArchiveRecord next() {
             return events.get(index++);
         }
     }

@@ -90,7 +90,7 @@ public final class ArchiveVerifier {
         }
     }
 
-    private void count(ArchivedEvent e) {
+    private void count(ArchiveRecord e) {
         events++;
         if (!seen.computeIfAbsent(e.key(), k -> new SequenceRanges()).add(e.sequence())) {
             duplicateCount++;

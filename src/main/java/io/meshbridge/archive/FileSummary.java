@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 /**
  * What one file holds: its stream incarnation, sequences, lowest and highest time and count. Not thread-safe.
  */
-final class FileSummary implements Consumer<ArchivedEvent> {
+final class FileSummary implements Consumer<ArchiveRecord> {
 
     private final SequenceRanges sequences = new SequenceRanges();
     private StreamKey key;
@@ -27,7 +27,7 @@ final class FileSummary implements Consumer<ArchivedEvent> {
 
     /** Adds an event read from a file; notes when it is of another stream incarnation than the first. */
     @Override
-    public void accept(ArchivedEvent event) {
+    public void accept(ArchiveRecord event) {
         if (key == null) {
             key = event.key();
         } else if (!key.equals(event.key())) {

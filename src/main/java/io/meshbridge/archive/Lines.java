@@ -51,7 +51,7 @@ final class Lines {
      *
      * @throws IOException naming what is wrong when the line is not an archive line
      */
-    static ArchivedEvent parse(byte[] data, int offset, int length) throws IOException {
+    static ArchiveRecord parse(byte[] data, int offset, int length) throws IOException {
         String stream = null;
         String created = null;
         String subject = null;
@@ -95,7 +95,7 @@ final class Lines {
             throw new IOException("missing members (stream, stream_created, seq, subject, time, id, event)");
         }
         try {
-            return new ArchivedEvent(stream, Timestamps.parse(created), seq, subject, Timestamps.parse(time), id,
+            return new ArchiveRecord(stream, Timestamps.parse(created), seq, subject, Timestamps.parse(time), id,
                     payload);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);

@@ -43,7 +43,7 @@ class ArchiveMaintenanceTest {
         assertThat(dir.resolve("2026/10")).doesNotExist();
         assertThat(dir.resolve("2026/11/29/10/b")).doesNotExist();
         assertThat(dir.resolve("2026/12/04/10/a")).isDirectory();
-        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchivedEvent::sequence).toList())
+        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::sequence).toList())
                 .containsExactly(3L);
     }
 

@@ -47,12 +47,12 @@ class ArchiveReaderTest {
         List<ArchiveRecord> all = fill();
         ArchiveReader reader = ArchiveReader.open(dir);
         assertThat(reader.fileCount()).isGreaterThan(9);
-        List<ArchivedEvent> events = reader.read(ArchiveQuery.all()).toList();
-        assertThat(events).extracting(ArchivedEvent::sequence)
+        List<ArchiveRecord> events = reader.read(ArchiveQuery.all()).toList();
+        assertThat(events).extracting(ArchiveRecord::sequence)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 60).boxed().toList());
         for (int i = 0; i < 60; i++) {
             ArchiveRecord r = all.get(i);
-            assertThat(events.get(i)).isEqualTo(new ArchivedEvent(r.stream(), r.streamCreated(), r.sequence(),
+            assertThat(events.get(i)).isEqualTo(new ArchiveRecord(r.stream(), r.streamCreated(), r.sequence(),
                     r.subject(), r.time(), r.id(), r.payload()));
         }
     }
@@ -63,11 +63,11 @@ class ArchiveReaderTest {
         ArchiveReader reader = ArchiveReader.open(dir);
         Instant since = T0.plus(Duration.ofMinutes(10));
         Instant until = T0.plus(Duration.ofMinutes(40));
-        assertThat(reader.read(new ArchiveQuery(since, until, null)).map(ArchivedEvent::sequence).toList())
+        assertThat(reader.read(new ArchiveQuery(since, until, null)).map(ArchiveRecord::sequence).toList())
                 .containsExactlyElementsOf(LongStream.range(10, 40).boxed().toList());
-        assertThat(reader.read(new ArchiveQuery(null, null, "events.tool.*")).map(ArchivedEvent::sequence).toList())
+        assertThat(reader.read(new ArchiveQuery(null, null, "events.tool.*")).map(ArchiveRecord::sequence).toList())
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 60).filter(s -> s % 3 != 2).boxed().toList());
-        assertThat(reader.read(new ArchiveQuery(since, until, "events.user.>")).map(ArchivedEvent::sequence).toList())
+        assertThat(reader.read(new ArchiveQuery(since, until, "events.user.>")).map(ArchiveRecord::sequence).toList())
                 .containsExactlyElementsOf(LongStream.range(10, 40).filter(s -> s % 3 == 2).boxed().toList());
         assertThat(reader.read(new ArchiveQuery(null, null, "events.user.*")).count()).isZero();
     }

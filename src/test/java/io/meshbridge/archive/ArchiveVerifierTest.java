@@ -91,10 +91,10 @@ class ArchiveVerifierTest {
         assertThat(report.events()).isEqualTo(6);
         assertThat(report.duplicateCount()).isEqualTo(1);
         assertThat(report.problems()).isEmpty();
-        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchivedEvent::sequence).toList())
+        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::sequence).toList())
                 .containsExactly(1L, 2L, 3L);
         running.close();
-        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchivedEvent::sequence).toList())
+        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::sequence).toList())
                 .containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 

@@ -264,8 +264,8 @@ class ArchiveWriterTest {
         try (ArchiveWriter writer = ArchiveWriter.open(config(dir).compression(Compression.NONE).build())) {
             writer.append(List.of(tricky));
         }
-        ArchivedEvent back = ArchiveReader.open(dir).read(ArchiveQuery.all()).toList().get(0);
-        assertThat(back).isEqualTo(new ArchivedEvent(tricky.stream(), CREATED, 1, tricky.subject(), T0, tricky.id(),
+        ArchiveRecord back = ArchiveReader.open(dir).read(ArchiveQuery.all()).toList().get(0);
+        assertThat(back).isEqualTo(new ArchiveRecord(tricky.stream(), CREATED, 1, tricky.subject(), T0, tricky.id(),
                 tricky.payload()));
         JsonNode node = JSON.readTree(Files.readAllBytes(files(dir, ".jsonl").get(0)));
         assertThat(node.get("id").asText()).isEqualTo(tricky.id());
