@@ -41,6 +41,11 @@ final class HistoryReader {
 
     static final Duration INACTIVE = Duration.ofSeconds(30);
     private static final Duration STALL = Duration.ofSeconds(5);
+    /**
+     * The server sends an idle heartbeat when it has had nothing to deliver for this long: the end of the
+     * answer even when the pending count promised more (nats-server 2.9 overcounts with interior deletes).
+     */
+    private static final Duration IDLE_HEARTBEAT = Duration.ofMillis(500);
 
     private final Connection connection;
     private final JetStreamManagement jsm;
@@ -67,7 +72,8 @@ final class HistoryReader {
         }
         if (matching <= limit) {
             try (Read all = open(filter, DeliverPolicy.All, 0, null)) {
-                return all.newest(all.pending(), limit).result(all.pending());
+                Answer answer = all.newest(all.pending(), limit);
+                return answer.result(matching > answer.size());
             }
         }
         long first = state.getFirstSequence();
@@ -81,7 +87,7 @@ final class HistoryReader {
                 if (found >= limit || start == first) {
                     Answer answer = read.newest(found, limit);
                     if (answer.events() >= limit || start == first) {
-                        return answer.result(matching);
+                        return answer.result(matching > answer.size());
                     }
                     // undecodable messages took room: widen in proportion to the events found
                     found = answer.events();
@@ -98,8 +104,9 @@ final class HistoryReader {
     HistoryResult since(String filter, Instant since, int limit) throws IOException, JetStreamApiException {
         requireLimit(limit);
         try (Read read = open(filter, DeliverPolicy.ByStartTime, 0, since)) {
-            long found = read.pending();
-            return read.oldest(found, limit).result(found);
+            Answer answer = read.oldest(read.pending(), limit);
+            // more exist when the answer stopped at its limit with messages still pending after it
+            return answer.result(answer.events() >= limit && answer.lastPending() > 0);
         }
     }
 
@@ -146,7 +153,7 @@ final class HistoryReader {
                 .deliverPolicy(policy)
                 .memStorage(true)
                 .numReplicas(1)
-                .flowControl(STALL)
+                .flowControl(IDLE_HEARTBEAT)
                 .inactiveThreshold(INACTIVE);
         if (policy == DeliverPolicy.ByStartSequence) {
             cc.startSequence(startSeq);
@@ -180,7 +187,7 @@ final class HistoryReader {
         Answer newest(long count, int limit) throws IOException {
             Answer answer = new Answer();
             receive(count, msg -> {
-                answer.addLast(decode(msg));
+                answer.addLast(decode(msg), msg.metaData().pendingCount());
                 return answer.trimToNewest(limit);
             });
             return answer;
@@ -190,7 +197,7 @@ final class HistoryReader {
         Answer oldest(long count, int limit) throws IOException {
             Answer answer = new Answer();
             receive(count, msg -> {
-                answer.addLast(decode(msg));
+                answer.addLast(decode(msg), msg.metaData().pendingCount());
                 return answer.events() < limit;
             });
             return answer;
@@ -211,9 +218,11 @@ final class HistoryReader {
                     break;
                 }
                 if (msg.isStatusMessage()) {
-                    if (msg.getReplyTo() != null) {
-                        connection.publish(msg.getReplyTo(), null);
+                    String reply = msg.getReplyTo();
+                    if (reply == null || reply.isEmpty()) {
+                        break; // an idle heartbeat: nothing more to deliver
                     }
+                    connection.publish(reply, null); // flow control: ask for more
                     continue;
                 }
                 received++;
@@ -252,8 +261,10 @@ final class HistoryReader {
     private static final class Answer {
         private final ArrayDeque<Object> entries = new ArrayDeque<>();
         private int events;
+        private long lastPending;
 
-        void addLast(Object entry) {
+        void addLast(Object entry, long pendingAfter) {
+            lastPending = pendingAfter;
             entries.addLast(entry);
             if (entry instanceof ReceivedEvent) {
                 events++;
@@ -274,8 +285,16 @@ final class HistoryReader {
             return events;
         }
 
-        /** The answer, with {@code more} when fewer than {@code matching} messages are in it. */
-        HistoryResult result(long matching) {
+        int size() {
+            return entries.size();
+        }
+
+        /** How many matching messages the server said followed the last one received. */
+        long lastPending() {
+            return lastPending;
+        }
+
+        HistoryResult result(boolean more) {
             List<ReceivedEvent> ok = new ArrayList<>(events);
             List<EventDecodeException> failed = new ArrayList<>();
             for (Object entry : entries) {
@@ -285,7 +304,7 @@ final class HistoryReader {
                     failed.add((EventDecodeException) entry);
                 }
             }
-            return new HistoryResult(ok, failed, matching > entries.size());
+            return new HistoryResult(ok, failed, more);
         }
     }
 }
