@@ -245,8 +245,16 @@ class WorkerFaultsIT {
         assertThat(dead.getHeaders().getFirst("Mesh-Deliveries")).isIn(deliveries);
         assertThat(nc.jetStreamManagement().getStreamInfo("MESH_DLQ").getStreamState().getMsgCount())
                 .isEqualTo(1);
-        assertThat(PlainNats.lines(attempts)).as("no third processing")
-                .containsExactly(id + " 1 " + seq, id + " 2 " + seq);
+        List<String> runs = PlainNats.lines(attempts);
+        if (NATS.server().versionAtLeast(2, 10, 0)) {
+            assertThat(runs).as("no third processing").containsExactly(id + " 1 " + seq, id + " 2 " + seq);
+        } else {
+            // nats-server 2.9 may hand the message out once more with its delivery count reset to 1 after the
+            // worker holding it died (reproduced with plain jnats): then exactly one extra run, never more
+            assertThat(runs).as("at most one extra run on 2.9").isIn(
+                    List.of(id + " 1 " + seq, id + " 2 " + seq),
+                    List.of(id + " 1 " + seq, id + " 2 " + seq, id + " 1 " + seq));
+        }
         second.terminate();
         second.awaitExit(Duration.ofSeconds(40));
     }
