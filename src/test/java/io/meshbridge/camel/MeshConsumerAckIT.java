@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.api.ConsumerInfo;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +20,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +37,8 @@ class MeshConsumerAckIT {
     private static final String STREAM = "EVENTS_ACK";
     private static Connection nc;
 
-    private final List<CamelContext> contexts = new ArrayList<>();
+    @RegisterExtension
+    final MeshContexts contexts = new MeshContexts();
 
     @BeforeAll
     static void createStream() throws Exception {
@@ -47,18 +46,8 @@ class MeshConsumerAckIT {
         MeshTests.createEventStream(nc, STREAM);
     }
 
-    @AfterEach
-    void stopContexts() {
-        contexts.forEach(CamelContext::stop);
-    }
-
     private CamelContext start(String yaml, Map<String, Object> beans) throws Exception {
-        CamelContext ctx = MeshTests.context(nc, STREAM);
-        beans.forEach((name, bean) -> ctx.getRegistry().bind(name, bean));
-        MeshTests.loadYaml(ctx, yaml);
-        contexts.add(ctx);
-        ctx.start();
-        return ctx;
+        return contexts.start(nc, STREAM, yaml, beans);
     }
 
     /** Completes the exchange of the first message later, from another thread; the others at once. */

@@ -23,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +39,8 @@ class MeshConsumerFailureIT {
     private static final String STREAM = "EVENTS_FAILURE";
     private static Connection nc;
 
-    private final List<CamelContext> contexts = new ArrayList<>();
+    @RegisterExtension
+    final MeshContexts contexts = new MeshContexts();
 
     @BeforeAll
     static void createStream() throws Exception {
@@ -48,18 +48,8 @@ class MeshConsumerFailureIT {
         MeshTests.createEventStream(nc, STREAM);
     }
 
-    @AfterEach
-    void stopContexts() {
-        contexts.forEach(CamelContext::stop);
-    }
-
     private CamelContext start(String yaml, Map<String, Object> beans) throws Exception {
-        CamelContext ctx = MeshTests.context(nc, STREAM);
-        beans.forEach((name, bean) -> ctx.getRegistry().bind(name, bean));
-        MeshTests.loadYaml(ctx, yaml);
-        contexts.add(ctx);
-        ctx.start();
-        return ctx;
+        return contexts.start(nc, STREAM, yaml, beans);
     }
 
     private static String route(String id, String uri, String processorRef) {

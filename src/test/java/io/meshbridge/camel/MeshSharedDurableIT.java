@@ -13,13 +13,13 @@ import io.nats.client.api.PublishAck;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +34,8 @@ class MeshSharedDurableIT {
     private static final int EVENTS = 1000;
     private static Connection nc;
 
-    private final List<CamelContext> contexts = new ArrayList<>();
+    @RegisterExtension
+    final MeshContexts contexts = new MeshContexts();
 
     @BeforeAll
     static void createStream() throws Exception {
@@ -42,16 +43,9 @@ class MeshSharedDurableIT {
         MeshTests.createEventStream(nc, STREAM);
     }
 
-    @AfterEach
-    void stopContexts() {
-        contexts.forEach(CamelContext::stop);
-    }
-
     private CamelContext worker(Connection connection, String token, List<String> ids) throws Exception {
-        CamelContext ctx = MeshTests.context(connection, STREAM);
-        ctx.getRegistry().bind("record", (Processor) exchange ->
-                ids.add(exchange.getIn().getHeader(MeshConstants.EVENT_ID, String.class)));
-        MeshTests.loadYaml(ctx, """
+        Processor record = exchange -> ids.add(exchange.getIn().getHeader(MeshConstants.EVENT_ID, String.class));
+        return contexts.start(connection, STREAM, """
                 - route:
                     id: worker
                     from:
@@ -59,10 +53,7 @@ class MeshSharedDurableIT {
                       steps:
                         - process:
                             ref: record
-                """.formatted(token, token));
-        contexts.add(ctx);
-        ctx.start();
-        return ctx;
+                """.formatted(token, token), Map.of("record", record));
     }
 
     @Test

@@ -11,13 +11,11 @@ import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,17 +32,13 @@ class MeshStartPositionIT {
     private static final String STREAM = "EVENTS_START";
     private static Connection nc;
 
-    private final List<CamelContext> contexts = new ArrayList<>();
+    @RegisterExtension
+    final MeshContexts contexts = new MeshContexts();
 
     @BeforeAll
     static void createStream() throws Exception {
         nc = NATS.connect();
         MeshTests.createEventStream(nc, STREAM);
-    }
-
-    @AfterEach
-    void stopContexts() {
-        contexts.forEach(CamelContext::stop);
     }
 
     /** The stream sequences of a1, b1 and a2 published on events.&lt;token&gt;.a and .b. */
@@ -57,10 +51,8 @@ class MeshStartPositionIT {
     }
 
     private CamelContext context(String routeId, String uri, List<Long> sequences) throws Exception {
-        CamelContext ctx = MeshTests.context(nc, STREAM);
-        ctx.getRegistry().bind("record", (Processor) exchange ->
-                sequences.add(exchange.getIn().getHeader(MeshConstants.SEQUENCE, Long.class)));
-        MeshTests.loadYaml(ctx, """
+        Processor record = exchange -> sequences.add(exchange.getIn().getHeader(MeshConstants.SEQUENCE, Long.class));
+        return contexts.create(nc, STREAM, """
                 - route:
                     id: %s
                     from:
@@ -68,9 +60,7 @@ class MeshStartPositionIT {
                       steps:
                         - process:
                             ref: record
-                """.formatted(routeId, uri));
-        contexts.add(ctx);
-        return ctx;
+                """.formatted(routeId, uri), Map.of("record", record));
     }
 
     private List<Long> consume(String token, String options, int expected) throws Exception {
