@@ -7,11 +7,7 @@ import io.meshbridge.events.EventTypes;
 import io.meshbridge.events.ReceivedEvent;
 import io.meshbridge.events.StreamPosition;
 import io.nats.client.Connection;
-import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
@@ -20,17 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
-import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -93,21 +85,14 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     static final String CONSUMED_ID_PROPERTY = "CamelMeshConsumedEventId";
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshConsumer.class);
-    private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(5);
 
     private final MeshEndpoint endpoint;
     private final MeshConfiguration config;
     private final String filter;
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<FetchConsumer> openFetches = ConcurrentHashMap.newKeySet();
     private Settlements settlements;
-    /** Places for unacknowledged messages: {@code maxAckPending}, shared by the fetching threads. */
-    private final Semaphore window;
-
-    private volatile boolean fetching;
+    private Fetcher fetcher;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
-    private volatile CountDownLatch stopSignal = new CountDownLatch(0);
-    private ExecutorService fetchThreads;
     private final Object progressLock = new Object();
     private ScheduledExecutorService progressThread;
     private JetStream js;
@@ -125,7 +110,6 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.filter = endpoint.getTarget();
-        this.window = new Semaphore(Math.max(0, config.getMaxAckPending()));
     }
 
     @Override
@@ -161,6 +145,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         codec = Bus.codecFor(connection);
         js = connection.jetStream();
         settlements = new Settlements(js, deadLetterSubject, routeLabel, durable, backoff, this::settle);
+        fetcher = new Fetcher(js, stream, durable, config, this::dispatchAll,
+                getEndpoint().getCamelContext().getExecutorServiceManager(), this);
         DeadLetters.ensureStream(connection);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
@@ -195,29 +181,15 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     }
 
     private void startFetching() {
-        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        stopSignal = new CountDownLatch(1);
         shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
-        fetching = true;
         startProgressThread();
-        int threads = config.getConcurrentConsumers();
-        fetchThreads = executors.newFixedThreadPool(this, "MeshConsumer[" + durable + "]", threads);
-        for (int i = 0; i < threads; i++) {
-            fetchThreads.execute(this::fetchLoop);
-        }
+        fetcher.start();
     }
 
     /** Stops fetching; running exchanges go on and are acknowledged when they complete. */
     private void stopFetching() {
-        fetching = false;
-        stopSignal.countDown();
-        for (FetchConsumer fetch : openFetches) {
-            closeQuietly(fetch);
-        }
-        ExecutorService threads = fetchThreads;
-        if (threads != null) {
-            fetchThreads = null;
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(threads);
+        if (fetcher != null) {
+            fetcher.stop();
         }
         if (inFlight.isEmpty()) {
             stopProgressThread();
@@ -270,109 +242,6 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         }
     }
 
-    // ---- fetching ------------------------------------------------------------------------------------
-
-    private void fetchLoop() {
-        ConsumerContext context = null;
-        Duration pause = Duration.ZERO;
-        while (fetching) {
-            int reserved = 0;
-            List<Message> batch = new ArrayList<>();
-            Exception failure = null;
-            try {
-                reserved = reserve();
-                if (reserved == 0) {
-                    continue;
-                }
-                if (context == null) {
-                    context = js.getConsumerContext(stream, durable);
-                }
-                fetch(context, reserved, batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
-            } catch (Exception e) {
-                failure = e;
-            } finally {
-                if (reserved > batch.size()) {
-                    window.release(reserved - batch.size());
-                }
-            }
-            dispatchAll(batch);
-            if (failure != null) {
-                if (!fetching || Thread.currentThread().isInterrupted()) {
-                    break;
-                }
-                context = null;
-                pause = pause.isZero() ? Duration.ofMillis(100)
-                        : pause.multipliedBy(2).compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : pause.multipliedBy(2);
-                logFetchFailure(failure, pause);
-                try {
-                    stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            } else if (!batch.isEmpty()) {
-                pause = Duration.ZERO;
-            }
-        }
-    }
-
-    /** Takes between 1 and {@code batchSize} places in the window; 0 when none came free within a moment. */
-    private int reserve() throws InterruptedException {
-        if (!window.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-            return 0;
-        }
-        int got = 1;
-        while (got < config.getBatchSize() && window.tryAcquire()) {
-            got++;
-        }
-        return got;
-    }
-
-    private void fetch(ConsumerContext context, int max, List<Message> into) throws Exception {
-        FetchConsumeOptions options = FetchConsumeOptions.builder()
-                .maxMessages(max)
-                .noWaitExpiresIn(config.getPollTimeout().toMillis())
-                .build();
-        if (!fetching) {
-            return;
-        }
-        FetchConsumer fetch = context.fetch(options);
-        openFetches.add(fetch);
-        try {
-            Message msg;
-            while ((msg = fetch.nextMessage()) != null) {
-                if (msg.isJetStream()) {
-                    into.add(msg);
-                }
-            }
-        } finally {
-            openFetches.remove(fetch);
-            closeQuietly(fetch);
-        }
-    }
-
-    private void logFetchFailure(Exception e, Duration pause) {
-        if (e instanceof JetStreamApiException api && api.getApiErrorCode() == DurableSetup.CONSUMER_NOT_FOUND) {
-            LOG.error("Durable {} on stream {} no longer exists; retrying in {} ms (restart the route to create"
-                    + " it again)", durable, stream, pause.toMillis());
-        } else if (pause.equals(MAX_ERROR_PAUSE)) {
-            LOG.warn("Fetching from durable {} failed: {}; retrying in {} ms", durable, e.toString(), pause.toMillis());
-        } else {
-            LOG.debug("Fetching from durable {} failed: {}; retrying in {} ms", durable, e.toString(), pause.toMillis());
-        }
-    }
-
-    private static void closeQuietly(FetchConsumer fetch) {
-        try {
-            fetch.close();
-        } catch (Exception e) {
-            LOG.debug("Closing a fetch failed: {}", e.toString());
-        }
-    }
-
     // ---- dispatching ---------------------------------------------------------------------------------
 
     private void dispatchAll(List<Message> batch) {
@@ -387,7 +256,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
             deliveries.add(d);
         }
         for (int i = 0; i < deliveries.size(); i++) {
-            if (!fetching && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
+            if (!fetcher.isFetching() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
                 for (int j = i; j < deliveries.size(); j++) {
                     settlements.nak(deliveries.get(j), Duration.ZERO);
                 }
@@ -488,8 +357,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private void settle(Delivery d) {
         if (d.settle()) {
             inFlight.remove(d);
-            window.release();
-            if (!fetching && inFlight.isEmpty()) {
+            fetcher.release();
+            if (!fetcher.isFetching() && inFlight.isEmpty()) {
                 stopProgressThread();
             }
         }
