@@ -90,14 +90,10 @@ public final class Bus {
      * timestamp is missing.
      */
     public Event stamp(Event event) {
-        Event e = event;
-        if (e.node().isEmpty()) {
-            e = e.withNode(nodeName);
-        }
-        if (e.timestamp() == null) {
-            e = e.withTimestamp(Instant.now());
-        }
-        return e;
+        String node = nodeOf(event);
+        Instant timestamp = timestampOf(event);
+        return node == event.node() && timestamp == event.timestamp() ? event
+                : new Event(event.type(), node, timestamp, event.data());
     }
 
     /**
@@ -116,8 +112,15 @@ public final class Bus {
 
     /** The event encoded as {@link #stamp} would make it, without building the stamped copy. */
     byte[] encodeStamped(Event event) {
-        return codec.encode(event, event.node().isEmpty() ? nodeName : event.node(),
-                event.timestamp() == null ? Instant.now() : event.timestamp());
+        return codec.encode(event, nodeOf(event), timestampOf(event));
+    }
+
+    private String nodeOf(Event event) {
+        return event.node().isEmpty() ? nodeName : event.node();
+    }
+
+    private static Instant timestampOf(Event event) {
+        return event.timestamp() == null ? Instant.now() : event.timestamp();
     }
 
     /** Subscribes to a subject pattern ({@code events.>}, {@code events.tool.*}, ...). */
