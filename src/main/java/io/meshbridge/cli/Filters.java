@@ -1,6 +1,7 @@
 package io.meshbridge.cli;
 
 import io.meshbridge.events.EventTypes;
+import io.meshbridge.events.PersistConfig;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
 public final class Filters {
 
     /** The filter used when none is given: every event. */
-    public static final String ALL = "events.>";
+    public static final String ALL = PersistConfig.SUBJECTS;
 
     private Filters() {
     }
