@@ -64,11 +64,14 @@ public final class ArchiveWriter implements Closeable {
     private final Map<StreamKey, SequenceRanges> archived;
     private final LinkedHashMap<FileKey, PartFile> open = new LinkedHashMap<>(16, 0.75f, true);
     private final List<PartFile> failed = new ArrayList<>();
+    private final DirectoryLock lock;
     private boolean closed;
 
-    private ArchiveWriter(ArchiveConfig config, Clock clock, Map<StreamKey, SequenceRanges> archived) {
+    private ArchiveWriter(ArchiveConfig config, Clock clock, DirectoryLock lock,
+                          Map<StreamKey, SequenceRanges> archived) {
         this.config = config;
         this.clock = clock;
+        this.lock = lock;
         this.layout = new PathLayout(config.directory(), config.layout());
         this.archived = archived;
     }
@@ -78,11 +81,22 @@ public final class ArchiveWriter implements Closeable {
         return open(config, Clock.systemUTC());
     }
 
-    /** Opens a writer whose roll age and retention use {@code clock}; recovers this worker's files first. */
+    /**
+     * Opens a writer whose roll age and retention use {@code clock}; recovers this worker's files first.
+     *
+     * @throws IOException when another writer (in this or another process) has the same directory and worker
+     *                     id open, or recovery fails
+     */
     public static ArchiveWriter open(ArchiveConfig config, Clock clock) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        return new ArchiveWriter(config, clock, Recovery.run(config.directory(), config.workerId()));
+        DirectoryLock lock = DirectoryLock.acquire(config.directory(), config.workerId());
+        try {
+            return new ArchiveWriter(config, clock, lock, Recovery.run(config.directory(), config.workerId()));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /**
@@ -196,9 +210,23 @@ public final class ArchiveWriter implements Closeable {
             failure = add(failure, e);
         }
         closed = true;
+        try {
+            lock.close();
+        } catch (IOException e) {
+            failure = add(failure, e);
+        }
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Leaves the writer as a killed process would: nothing finished, the lock released. For tests of
+     * recovery within one JVM.
+     */
+    synchronized void abandon() throws IOException {
+        closed = true;
+        lock.close();
     }
 
     private boolean isArchived(StreamKey key, long sequence) {

@@ -36,6 +36,7 @@ class ArchiveRecoveryTest {
         ArchiveWriter crashed = ArchiveWriter.open(cfg);
         crashed.append(records(1, 5, "events.tool.started"));
         crashed.append(records(6, 3, "events.tool.started"));
+        crashed.abandon();
         Path part = files(dir, ".part").get(0);
         long complete = Files.size(part);
         byte[] torn = tornBatch(compression);
@@ -71,6 +72,7 @@ class ArchiveRecoveryTest {
         ArchiveConfig cfg = config(dir).build();
         ArchiveWriter crashed = ArchiveWriter.open(cfg);
         crashed.append(records(1, 1, "events.a"));
+        crashed.abandon();
         Path part = files(dir, ".part").get(0);
         Files.write(part, tornBatch(Compression.GZIP));
         try (ArchiveWriter writer = ArchiveWriter.open(cfg)) {
@@ -131,6 +133,7 @@ class ArchiveRecoveryTest {
                 writer.append(batch);
                 acknowledged += 5; // two of each batch are "not acknowledged" and come again
             }
+            writer.abandon();
             Path part = files(dir, ".part").stream().findFirst().orElse(null);
             if (part != null) {
                 Files.write(part, tornBatch(Compression.GZIP), StandardOpenOption.APPEND);

@@ -10,6 +10,7 @@ import static io.meshbridge.archive.ArchiveTesting.rawEvent;
 import static io.meshbridge.archive.ArchiveTesting.record;
 import static io.meshbridge.archive.ArchiveTesting.records;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshbridge.events.EventCodec;
@@ -282,6 +283,21 @@ class ArchiveWriterTest {
             assertThat(writer.isArchived("events", CREATED, 4)).isTrue();
             assertThat(writer.isArchived("events", CREATED, 6)).isFalse();
             assertThat(writer.highWater("events", CREATED)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void refusesASecondWriterWithTheSameWorkerIdAndDirectory() throws Exception {
+        try (ArchiveWriter first = ArchiveWriter.open(config(dir).build())) {
+            assertThatThrownBy(() -> ArchiveWriter.open(config(dir).build()))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("worker id 'w1'").hasMessageContaining(dir.toString());
+            try (ArchiveWriter other = ArchiveWriter.open(config(dir).workerId("w2").build())) {
+                assertThat(other.openFiles()).isZero();
+            }
+        }
+        try (ArchiveWriter again = ArchiveWriter.open(config(dir).build())) {
+            assertThat(again.openFiles()).isZero();
         }
     }
 }

@@ -65,7 +65,8 @@ class PathLayoutTest {
         try (Stream<Path> walk = Files.walk(root)) {
             walk.filter(Files::isRegularFile).forEach(all::add);
         }
-        assertThat(all).hasSize(2).allSatisfy(p -> assertThat(p.normalize()).startsWith(archive));
+        assertThat(all).hasSize(3).allSatisfy(p -> assertThat(p.normalize()).startsWith(archive))
+                .contains(archive.resolve(".w1.lock"));
         assertThat(files(archive, ".jsonl.gz")).singleElement()
                 .satisfies(p -> assertThat(archive.relativize(p).getNameCount()).isEqualTo(6));
     }
