@@ -69,6 +69,13 @@ public final class MeshConstants {
               javaType = "Boolean")
     public static final String DUPLICATE = "CamelMeshDuplicate";
 
+    /**
+     * Exchange property set by the consumer: the consumed event as an {@code io.meshbridge.events.ReceivedEvent},
+     * with its payload bytes as stored, its id and its stream position; absent when the payload is not an
+     * event ({@code raw=true}). Unlike the body and headers, steps of the route do not change it.
+     */
+    public static final String RECEIVED_EVENT_PROPERTY = "CamelMeshReceivedEvent";
+
     /** The NATS header carrying a message's id, used by JetStream to de-duplicate. */
     public static final String NATS_MSG_ID = "Nats-Msg-Id";
 

@@ -78,9 +78,6 @@ import org.slf4j.LoggerFactory;
  */
 public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
 
-    /** Exchange property: the decoded {@link ReceivedEvent}, so that conversions need not decode again. */
-    static final String RECEIVED_EVENT_PROPERTY = "CamelMeshReceivedEvent";
-
     /** Exchange property: the id of the consumed event, to tell an inherited id header from a chosen one. */
     static final String CONSUMED_ID_PROPERTY = "CamelMeshConsumedEventId";
 
@@ -134,12 +131,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         EventTypes.requireValidFilter(filter);
         Connection connection = endpoint.getComponent().connection();
         stream = endpoint.streamName();
+        durable = endpoint.durableName(getRouteId());
         routeLabel = getRouteId() != null ? getRouteId() : config.getDurable();
-        if (routeLabel == null) {
-            throw new IllegalArgumentException("mesh:" + filter + " needs a route id or the durable option");
-        }
-        durable = config.getDurable() != null ? Names.requireValidDurable(config.getDurable())
-                : Names.token(routeLabel);
         deadLetterSubject = DeadLetters.subject(routeLabel);
         backoff = config.backoffDelays();
         codec = Bus.codecFor(connection);
@@ -323,7 +316,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
             if (event.event().timestamp() != null) {
                 in.setHeader(MeshConstants.TIMESTAMP, event.event().timestamp());
             }
-            exchange.setProperty(RECEIVED_EVENT_PROPERTY, event);
+            exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, event);
         }
         exchange.setProperty(CONSUMED_ID_PROPERTY, d.eventId());
         exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, "UTF-8");

@@ -73,6 +73,22 @@ public class MeshEndpoint extends DefaultEndpoint {
         return configuration.getStream() != null ? configuration.getStream() : getComponent().getStream();
     }
 
+    /**
+     * The name of the durable consumer that this endpoint's consumer uses in the route {@code routeId}: the
+     * {@code durable} option, else the route id made a valid consumer name.
+     *
+     * @throws IllegalArgumentException when the durable option is invalid, or neither it nor a route id is given
+     */
+    public String durableName(String routeId) {
+        if (configuration.getDurable() != null) {
+            return Names.requireValidDurable(configuration.getDurable());
+        }
+        if (routeId == null) {
+            throw new IllegalArgumentException("mesh:" + target + " needs a route id or the durable option");
+        }
+        return Names.token(routeId);
+    }
+
     /** The user topic of a {@code mesh:user/<topic>} producer, {@code null} for {@code mesh:emit}. */
     String userTopic() {
         return target.startsWith(USER_PREFIX) ? target.substring(USER_PREFIX.length()) : null;

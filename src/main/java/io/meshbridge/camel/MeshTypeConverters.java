@@ -41,7 +41,7 @@ final class MeshTypeConverters {
     /** The event in {@code bytes}, reusing the consumer's decoding when the exchange carries it. */
     static Event decode(Exchange exchange, byte[] bytes) throws EventDecodeException {
         if (exchange != null) {
-            ReceivedEvent received = exchange.getProperty(MeshConsumer.RECEIVED_EVENT_PROPERTY, ReceivedEvent.class);
+            ReceivedEvent received = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, ReceivedEvent.class);
             if (received != null && received.raw() == bytes) {
                 return received.event();
             }
