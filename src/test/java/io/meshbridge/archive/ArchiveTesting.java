@@ -42,6 +42,15 @@ final class ArchiveTesting {
     }
 
     static List<Sample> decodableSamples() {
+        return samples(false);
+    }
+
+    /** The reference payloads that are not events (they belong in the dead-letter stream). */
+    static List<Sample> malformedSamples() {
+        return samples(true);
+    }
+
+    private static List<Sample> samples(boolean malformed) {
         String text;
         try (InputStream in = ArchiveTesting.class.getResourceAsStream("/reference/samples.tsv")) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -55,7 +64,7 @@ final class ArchiveTesting {
             }
             String[] cols = line.split("\t", 3);
             Sample s = new Sample(cols[0], cols[1], cols[2].getBytes(StandardCharsets.UTF_8));
-            if (!s.malformed()) {
+            if (s.malformed() == malformed) {
                 out.add(s);
             }
         }

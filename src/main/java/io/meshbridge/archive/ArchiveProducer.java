@@ -1,0 +1,187 @@
+package io.meshbridge.archive;
+
+import io.meshbridge.camel.MeshComponent;
+import io.meshbridge.camel.MeshConstants;
+import io.meshbridge.camel.MeshEndpoint;
+import io.meshbridge.camel.MeshPermanentException;
+import io.meshbridge.events.ReceivedEvent;
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer of {@code archive:<directory>}: archives the event that a {@code mesh:} consumer delivered in
+ * the exchange, and completes the exchange only once the event's line is fsynced, so that the consumer
+ * acknowledges it only then.
+ *
+ * <p><b>What is archived.</b> The consumed event as stored: its payload bytes verbatim, subject, stream,
+ * sequence, stream time and id (from the exchange property {@link MeshConstants#RECEIVED_EVENT_PROPERTY}; the
+ * body and headers may have been changed by earlier steps and are not used). An exchange without it (a
+ * payload that is not an event, consumed with {@code raw=true}, or a route that does not start with
+ * {@code mesh:}) fails with a {@link MeshPermanentException}, so the consumer dead-letters it at once.
+ *
+ * <p><b>Writing.</b> Exchanges are written in groups by {@link GroupCommit}: one fsync per group of up to
+ * {@code maxBatch} events, on one commit thread. A full disk or an I/O error is retried until it clears; the
+ * exchanges wait meanwhile and are never failed for it (so never dead-lettered), unless the route stops.
+ * The writer ({@link ArchiveWriter}) skips what this worker archived before, so redeliveries after a crash are
+ * archived once.
+ *
+ * <p><b>Start and stop.</b> Starting opens the writer (recovering files of a killed process). The first
+ * exchange tells which stream and durable the route consumes; before it or any other is archived, the
+ * stream is checked for a gap (see {@link GapReporter}). A timer finishes files older than the roll age, applies the retention, and checks for gaps every
+ * {@value #MAINTENANCE_SECONDS} s (or the roll age, when shorter). Stopping (after Camel's graceful
+ * shutdown let running exchanges finish) commits what is queued and finishes every open file.
+ *
+ * <p>Thread-safe.
+ */
+public class ArchiveProducer extends DefaultAsyncProducer {
+
+    static final long MAINTENANCE_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveProducer.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ArchiveEndpoint endpoint;
+    private ArchiveWriter writer;
+    private StreamIncarnations incarnations;
+    private GroupCommit commit;
+    private MeshComponent mesh;
+    private volatile GapReporter gapReporter;
+    private ScheduledExecutorService timer;
+
+    /** A producer for {@code endpoint}. */
+    public ArchiveProducer(ArchiveEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public ArchiveEndpoint getEndpoint() {
+        return endpoint;
+    }
+
+    /** Events written to files since the start. */
+    public long getWritten() {
+        return commit == null ? 0 : commit.written();
+    }
+
+    /** Events not written again because this worker had archived them (redeliveries). */
+    public long getSkippedDuplicates() {
+        return commit == null ? 0 : commit.skipped();
+    }
+
+    /** Gaps found since the start. */
+    public long getGaps() {
+        return gapReporter == null ? 0 : gapReporter.gaps();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        ArchiveConfig config = endpoint.archiveConfig();
+        mesh = getEndpoint().getCamelContext().getComponent("mesh", MeshComponent.class);
+        Connection connection = mesh.connection();
+        writer = ArchiveWriter.open(config);
+        incarnations = new StreamIncarnations(connection.jetStreamManagement());
+        commit = new GroupCommit(writer, endpoint.getMaxBatch(), batch -> incarnations.current(batch, writer),
+                config.workerId());
+        commit.start();
+        long seconds = Math.max(1, Math.min(MAINTENANCE_SECONDS, config.rollAge().toSeconds()));
+        timer = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "ArchiveMaintenance");
+        timer.scheduleWithFixedDelay(this::maintain, seconds, seconds, TimeUnit.SECONDS);
+        endpoint.started(this);
+        LOG.info("Archiving to {} as worker {} ({}, roll at {} bytes or {})", config.directory(),
+                config.workerId(), config.compression(), config.rollBytes(), config.rollAge());
+    }
+
+    /**
+     * On the first exchange: learns where the route consumes from and checks for a gap, before anything is
+     * acknowledged (the check uses the durable's acknowledgement floor). Exchanges wait for it.
+     */
+    private GapReporter gapReporter(Exchange exchange) throws Exception {
+        GapReporter known = gapReporter;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (gapReporter == null) {
+                GapReporter.Source source;
+                if (exchange.getFromEndpoint() instanceof MeshEndpoint from) {
+                    source = new GapReporter.Source(from.streamName(), from.durableName(exchange.getFromRouteId()),
+                            from.getTarget(), exchange.getFromRouteId());
+                } else {
+                    source = new GapReporter.Source(mesh.getStream(), null, null, exchange.getFromRouteId());
+                }
+                GapReporter created = new GapReporter(mesh.connection(), mesh.getNodeName(), source, writer,
+                        incarnations, endpoint.isGapEvents());
+                created.check(true);
+                gapReporter = created;
+            }
+            return gapReporter;
+        }
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            ReceivedEvent event = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, ReceivedEvent.class);
+            if (event == null || event.position() == null) {
+                throw new MeshPermanentException("archive: takes events consumed by a mesh: route; this exchange"
+                        + " holds none (a payload that is not an event?)");
+            }
+            gapReporter(exchange);
+            ArchiveRecord record = ArchiveRecord.of(event, incarnations.created(event.position().stream()));
+            Lines.validate(record);
+            commit.submit(record, exchange, callback);
+            return false;
+        } catch (IllegalArgumentException e) {
+            exchange.setException(new MeshPermanentException("cannot archive: " + e.getMessage(), e));
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    private void maintain() {
+        try {
+            writer.finishExpired();
+            writer.applyRetention();
+            GapReporter reporter = gapReporter;
+            if (reporter != null) {
+                reporter.check(false);
+            }
+        } catch (Exception e) {
+            LOG.warn("Archive maintenance failed (retried in the next round): {}", e.toString());
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        endpoint.stopped(this);
+        if (timer != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(timer);
+            timer = null;
+        }
+        try {
+            if (commit != null) {
+                commit.stop(STOP_TIMEOUT);
+                LOG.info("Archive {} stopping: {} event(s) written in {} batch(es), {} redelivered one(s) skipped",
+                        endpoint.getDirectory(), commit.written(), commit.batches(), commit.skipped());
+                commit = null;
+            }
+        } finally {
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+        }
+        super.doStop();
+    }
+}

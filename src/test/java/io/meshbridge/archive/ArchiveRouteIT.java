@@ -1,0 +1,285 @@
+package io.meshbridge.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meshbridge.archive.ArchiveTesting.Sample;
+import io.meshbridge.camel.MeshComponent;
+import io.meshbridge.camel.MeshConstants;
+import io.meshbridge.testing.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfoOptions;
+import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped {@code mesh-archive} template in a Camel context against a real nats-server: what lands in the
+ * files, what goes to the dead-letter stream, rolling, recreated streams and gaps. Each test has its own
+ * event stream and route id.
+ */
+class ArchiveRouteIT {
+
+    @RegisterExtension
+    static final NatsServerExtension NATS = new NatsServerExtension();
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<String> streams = new ArrayList<>();
+
+    @AfterEach
+    void deleteStreams() throws Exception {
+        for (String s : streams) {
+            NATS.connect().jetStreamManagement().deleteStream(s);
+        }
+    }
+
+    @Test
+    void archivesEverySampleByteExactAndDeadLettersTheMalformed() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_SAMPLES", -1);
+        List<Sample> samples = ArchiveTesting.decodableSamples();
+        List<Sample> malformed = ArchiveTesting.malformedSamples();
+        long dlqBefore = deadLetters(nc, "samples");
+        for (Sample s : samples) {
+            publish(nc, s.subject(), s.payload(), "id-" + s.name());
+        }
+        for (Sample m : malformed) {
+            publish(nc, m.subject(), m.payload(), "id-" + m.name());
+        }
+        CamelContext ctx = start(nc, stream, "samples", Map.of());
+        try {
+            await().atMost(WAIT).until(() -> deadLetters(nc, "samples") - dlqBefore == malformed.size()
+                    && archivedCount(ctx) == samples.size());
+        } finally {
+            ctx.close();
+        }
+        List<byte[]> lines = finishedLines();
+        assertThat(lines).hasSize(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            JsonNode line = ArchiveTesting.JSON.readTree(lines.get(i));
+            assertThat(line.get("seq").asLong()).as(s.name()).isEqualTo(i + 1);
+            assertThat(line.get("subject").asText()).as(s.name()).isEqualTo(s.subject());
+            assertThat(line.get("id").asText()).as(s.name()).isEqualTo("id-" + s.name());
+            assertThat(new String(ArchiveTesting.rawEvent(lines.get(i)), StandardCharsets.UTF_8)).as(s.name())
+                    .isEqualTo(new String(s.payload(), StandardCharsets.UTF_8));
+        }
+        assertThat(deadLetters(nc, "samples") - dlqBefore).isEqualTo(malformed.size());
+    }
+
+    @Test
+    void rollsBySizeAndByAgeAndFinishesEveryFileOnStop() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_ROLL", -1);
+        for (int i = 1; i <= 300; i++) {
+            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "r" + i);
+        }
+        CamelContext ctx = start(nc, stream, "rolling", Map.of("rollSize", "2KB", "rollAge", "1s",
+                "compression", "none", "maxBatch", "10"));
+        try {
+            await().atMost(WAIT).until(() -> archivedCount(ctx) == 300);
+            // idle now: the age roll finishes the last open file without a stop
+            await().atMost(WAIT).until(() -> ArchiveTesting.files(dir, ".part").isEmpty());
+            List<Path> files = ArchiveTesting.files(dir, ".jsonl");
+            assertThat(files).hasSizeGreaterThan(1);
+            long line = Files.readAllLines(files.get(0)).get(0).length() + 1;
+            for (Path f : files) {
+                // a file is finished after the batch that took it to 2 KB: at most 10 more lines
+                assertThat(Files.size(f)).as(f.toString()).isLessThan(2048 + 10 * line);
+            }
+            assertThat(ArchiveTesting.files(dir, ".manifest.json")).hasSameSizeAs(files);
+        } finally {
+            ctx.close();
+        }
+        assertThat(ArchiveVerifier.verify(dir).ok()).isTrue();
+        assertThat(ArchiveVerifier.verify(dir).events()).isEqualTo(300);
+    }
+
+    @Test
+    void keepsEveryIncarnationOfARecreatedStream() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_RECREATE", -1);
+        for (int i = 1; i <= 5; i++) {
+            publish(nc, "events.node.joined", ArchiveTesting.payload("node.joined", i), "a" + i);
+        }
+        CamelContext first = start(nc, stream, "recreate", Map.of());
+        await().atMost(WAIT).until(() -> archivedCount(first) == 5);
+        first.close();
+
+        nc.jetStreamManagement().deleteStream(stream);
+        createStream(nc, stream, -1);
+        for (int i = 1; i <= 5; i++) {
+            publish(nc, "events.node.joined", ArchiveTesting.payload("node.joined", 100 + i), "b" + i);
+        }
+        CamelContext second = start(nc, stream, "recreate", Map.of());
+        await().atMost(WAIT).until(() -> archivedCount(second) == 5);
+        second.close();
+
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+        assertThat(report.events()).isEqualTo(10);
+        List<String> ids = ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::id).toList();
+        assertThat(ids).containsExactly("a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4", "b5");
+    }
+
+    @Test
+    void keepsSubjectsInsideTheDirectory() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_ESCAPE", -1);
+        String type = "user./tmp/escaped";
+        publish(nc, "events." + type, ArchiveTesting.payload(type, 1), "escape-1");
+        publish(nc, "events.user.ok", ArchiveTesting.payload("user.ok", 2), "ok-2");
+        Path root = dir.resolve("root");
+        CamelContext ctx = start(nc, stream, "escape", Map.of("directory", root.toString()));
+        try {
+            await().atMost(WAIT).until(() -> archivedCount(ctx) + deadLetters(nc, "escape") == 2);
+        } finally {
+            ctx.close();
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.filter(Files::isRegularFile).filter(p -> !p.startsWith(root)).toList()).isEmpty();
+        }
+        assertThat(ArchiveReader.open(root).read(ArchiveQuery.all()).map(ArchiveRecord::id).toList())
+                .containsExactly("escape-1", "ok-2");
+    }
+
+    @Test
+    void reportsEventsTheStreamDroppedWhileTheArchiveWasDown() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_GAP", 6);
+        for (int i = 1; i <= 3; i++) {
+            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "g" + i);
+        }
+        CamelContext first = start(nc, stream, "gaps", Map.of());
+        await().atMost(WAIT).until(() -> archivedCount(first) == 3);
+        first.close();
+
+        // 10 more with room for 6: sequences 4 to 7 are dropped before the archive runs again
+        for (int i = 4; i <= 13; i++) {
+            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "g" + i);
+        }
+        CamelContext second = start(nc, stream, "gaps", Map.of());
+        ArchiveProducer producer = producer(second);
+        await().atMost(WAIT).until(() -> producer.getGaps() == 1 && producer.getWritten() == 7);
+        second.close();
+
+        List<ArchiveRecord> archived = ArchiveReader.open(dir).read(ArchiveQuery.all()).toList();
+        assertThat(archived.stream().map(ArchiveRecord::sequence).toList())
+                .containsExactly(1L, 2L, 3L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+        ArchiveRecord gapEvent = archived.get(archived.size() - 1);
+        assertThat(gapEvent.subject()).isEqualTo("events." + GapReporter.GAP_TYPE);
+        JsonNode data = ArchiveTesting.JSON.readTree(gapEvent.payload()).get("data");
+        assertThat(data.get("stream").asText()).isEqualTo(stream);
+        assertThat(data.get("first_seq").asLong()).isEqualTo(4);
+        assertThat(data.get("last_seq").asLong()).isEqualTo(7);
+        assertThat(data.get("count").asLong()).isEqualTo(4);
+        assertThat(data.get("after").asText()).isEqualTo(
+                io.meshbridge.events.Timestamps.format(archived.get(2).time()));
+        assertThat(data.get("before").asText()).isEqualTo(
+                io.meshbridge.events.Timestamps.format(archived.get(3).time()));
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private CamelContext start(Connection nc, String stream, String routeId, Map<String, String> options)
+            throws Exception {
+        CamelContext ctx = new DefaultCamelContext();
+        MeshComponent mesh = new MeshComponent();
+        mesh.setConnection(nc);
+        mesh.setStream(stream);
+        mesh.setNodeName("archive-test");
+        ctx.addComponent("mesh", mesh);
+        ctx.getShutdownStrategy().setTimeout(30);
+        PluginHelper.getRoutesLoader(ctx).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(ctx, "classpath:templates/mesh-archive.yaml"));
+        StringBuilder yaml = new StringBuilder("""
+                - templatedRoute:
+                    routeTemplateRef: mesh-archive
+                    routeId: %s
+                    parameters:
+                      - name: workerId
+                        value: w1
+                """.formatted(routeId));
+        if (!options.containsKey("directory")) {
+            yaml.append("      - name: directory\n        value: \"").append(dir).append("\"\n");
+        }
+        options.forEach((k, v) -> yaml.append("      - name: ").append(k).append("\n        value: \"")
+                .append(v).append("\"\n"));
+        PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString("archive.yaml", yaml.toString()));
+        ctx.start();
+        return ctx;
+    }
+
+    private static ArchiveProducer producer(CamelContext ctx) {
+        return ctx.getEndpoints().stream().filter(e -> e instanceof ArchiveEndpoint)
+                .flatMap(e -> ((ArchiveEndpoint) e).producers().stream())
+                .findFirst().orElseThrow(() -> new AssertionError("no archive producer"));
+    }
+
+    private static long archivedCount(CamelContext ctx) {
+        return producer(ctx).getWritten();
+    }
+
+    private List<byte[]> finishedLines() throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        for (Path f : ArchiveTesting.files(dir, ".jsonl.gz")) {
+            out.addAll(ArchiveTesting.gzipLines(f));
+        }
+        out.sort(java.util.Comparator.comparingLong(ArchiveRouteIT::seq));
+        return out;
+    }
+
+    private static long seq(byte[] line) {
+        try {
+            return ArchiveTesting.JSON.readTree(line).get("seq").asLong();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String createStream(Connection nc, String name, long maxMsgs) throws Exception {
+        streams.remove(name);
+        streams.add(name);
+        nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(name).subjects("events.>")
+                .storageType(StorageType.File).maxMessages(maxMsgs).duplicateWindow(Duration.ofMinutes(2)).build());
+        return name;
+    }
+
+    private static void publish(Connection nc, String subject, byte[] payload, String id) throws Exception {
+        nc.jetStream().publish(subject, new Headers().put(MeshConstants.NATS_MSG_ID, id), payload);
+    }
+
+    private static long deadLetters(Connection nc, String routeId) throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        try {
+            Map<String, Long> subjects = jsm.getStreamInfo(MeshConstants.DLQ_STREAM,
+                    StreamInfoOptions.filterSubjects(MeshConstants.DLQ_SUBJECT_PREFIX + routeId)).getStreamState()
+                    .getSubjectMap();
+            return subjects.values().stream().mapToLong(Long::longValue).sum();
+        } catch (io.nats.client.JetStreamApiException e) {
+            return 0;
+        }
+    }
+}
