@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logging for the short-lived {@code events} commands: stdout carries only their output, so log lines go to
- * stderr, warnings and errors only ({@code --verbose}: everything, with logger names and stack traces).
+ * Logging for the short-lived commands ({@code events}, {@code archive}): stdout carries only their output,
+ * so log lines go to stderr, warnings and errors only ({@code --verbose}: everything, with logger names and
+ * stack traces).
  * Commands that run as a service (the worker) keep the logging configuration of the deployment and do not
  * call this.
  */

@@ -2,7 +2,7 @@ package io.meshbridge.cli;
 
 import io.nats.client.JetStreamApiException;
 
-/** One-line messages for JetStream failures of the {@code events} commands. */
+/** One-line messages for JetStream failures of the commands that talk to a stream. */
 final class JetStreamErrors {
 
     /** JetStream's error code for "stream not found". */

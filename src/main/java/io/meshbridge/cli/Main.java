@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "mesh-bridge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Bridge and archival worker for the jb-mesh event bus on NATS JetStream.",
         subcommands = {
+            ArchiveCommand.class,
             EventsCommand.class,
             RunCommand.class,
         })
