@@ -1,0 +1,18 @@
+package io.meshbridge.archive;
+
+import java.io.IOException;
+
+/**
+ * An archive that cannot be read: its directory is not a directory or cannot be listed, or a file in it cannot
+ * be read (I/O error, broken compression, a line that is not an archive line). The message names the path.
+ * Thrown by {@link ArchiveHistory}, so that a caller can tell it from a failure of the stream.
+ */
+public final class ArchiveReadException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** A failure described by {@code message}, caused by {@code cause} (may be {@code null}). */
+    public ArchiveReadException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
