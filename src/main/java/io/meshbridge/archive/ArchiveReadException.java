@@ -3,9 +3,10 @@ package io.meshbridge.archive;
 import java.io.IOException;
 
 /**
- * An archive that cannot be read: its directory is not a directory or cannot be listed, or a file in it cannot
- * be read (I/O error, broken compression, a line that is not an archive line). The message names the path.
- * Thrown by {@link ArchiveHistory}, so that a caller can tell it from a failure of the stream.
+ * An archive that cannot be read: its directory is not a directory or cannot be listed (an I/O error, a
+ * manifest that is not one), or a file in it cannot be read (an I/O error). The message names the path. Broken
+ * content is not such a failure: the reader reads a file's complete batches and {@link ArchiveVerifier}
+ * reports the rest. Thrown by {@link ArchiveHistory}, so that a caller can tell it from a failure of the stream.
  */
 public final class ArchiveReadException extends IOException {
 

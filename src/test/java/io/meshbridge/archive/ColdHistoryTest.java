@@ -122,6 +122,20 @@ class ColdHistoryTest {
                 .hasMessage("archive directory " + file + " is not a directory");
     }
 
+    @Test
+    void aBrokenManifestIsAClearErrorNamingTheDirectory(@TempDir Path other) throws Exception {
+        try (ArchiveWriter writer = ArchiveWriter.open(config(other).build())) {
+            writer.append(List.of(record(1, "events.user.x", time(1))));
+        }
+        Path manifest = ArchiveTesting.files(other, ".manifest.json").get(0);
+        Files.writeString(manifest, "{");
+        ColdHistory broken = new ColdHistory(other, EventCodec.defaults());
+
+        assertThatThrownBy(() -> broken.newest(boundary, "events.>", 10))
+                .isInstanceOf(ArchiveReadException.class)
+                .hasMessageStartingWith("cannot list archive directory " + other + ": ");
+    }
+
     private static Instant time(long seq) {
         return T0.plus(STEP.multipliedBy(seq));
     }
