@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -77,6 +78,21 @@ public final class ArchiveReader {
         Iterator<ArchiveRecord> it = new Merge(candidates, query);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
                 Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /**
+     * The earliest stored time of the files listed, from their manifests, so that a reader going back from the
+     * newest events knows where to stop; {@code null} when no file is listed or one has no manifest.
+     */
+    Instant firstTime() {
+        Instant first = null;
+        for (FileInfo f : files) {
+            if (f.manifest() == null) {
+                return null;
+            }
+            first = first == null || f.manifest().firstTime().isBefore(first) ? f.manifest().firstTime() : first;
+        }
+        return first;
     }
 
     /** The number of finished files listed. */

@@ -6,6 +6,8 @@
  * after {@code append} returned, which is after its lines were fsynced. {@link io.meshbridge.archive.ArchiveReader}
  * reads finished files back in sequence order, {@link io.meshbridge.archive.ArchiveVerifier} checks them, and
  * {@link io.meshbridge.archive.ArchiveGaps} tells what a stream dropped before it was archived.
+ * {@link io.meshbridge.archive.ArchiveHistory} answers the stream's history questions with the archived events
+ * the stream no longer holds included.
  *
  * <h2>Files</h2>
  * <pre>

@@ -64,6 +64,6 @@ class MainTest {
         assertThat(run("events", "list", "--help")).isZero();
         assertThat(out.toString()).contains("--server", "--user", "--password", "--token", "--nkey", "--creds",
                 "--tls-ca", "--tls-cert", "--tls-key", "--tls-first", "--stream", "--connect-timeout", "--filter",
-                "--limit", "--since", "--json", "--utc", "--strict", "--verbose");
+                "--limit", "--since", "--json", "--utc", "--strict", "--archive", "--verbose");
     }
 }
