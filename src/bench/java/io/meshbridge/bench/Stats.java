@@ -49,10 +49,11 @@ record Stats(double[] sorted) {
 
     /** How a measurement is printed. */
     enum Unit {
-        RATE, MILLIS;
+        RATE, MILLIS, MEGABYTES;
 
         String format(double v) {
-            return this == RATE ? String.format(Locale.ROOT, "%,.0f", v)
+            return this == MEGABYTES ? String.format(Locale.ROOT, "%.2f", v)
+                    : this == RATE ? String.format(Locale.ROOT, "%,.0f", v)
                     : v >= 100 ? String.format(Locale.ROOT, "%.0f ms", v)
                     : v >= 10 ? String.format(Locale.ROOT, "%.1f ms", v)
                     : String.format(Locale.ROOT, "%.2f ms", v);

@@ -16,9 +16,14 @@ final class Table {
 
     /** A throughput line (events/s): the target, if any, is a minimum share of raw jnats. */
     void rate(String what, Stats product, Stats raw, double minShare) {
+        rate(what, product, raw, minShare, Stats.Unit.RATE);
+    }
+
+    /** A throughput line in {@code unit} (events/s or MB/s): the target, if any, is a minimum share of raw. */
+    void rate(String what, Stats product, Stats raw, double minShare, Stats.Unit unit) {
         double ratio = product.median() / raw.median();
         String target = minShare > 0 ? String.format(Locale.ROOT, "≥ %.0f%% of raw", minShare * 100) : "";
-        rows.add(new Row(what, product.format(Stats.Unit.RATE), raw.format(Stats.Unit.RATE), ratio, target,
+        rows.add(new Row(what, product.format(unit), raw.format(unit), ratio, target,
                 minShare > 0 ? ratio >= minShare : null));
     }
 
