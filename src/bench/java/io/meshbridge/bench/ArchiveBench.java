@@ -5,7 +5,6 @@ import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -116,20 +115,7 @@ public final class ArchiveBench {
     }
 
     private void fill() throws Exception {
-        jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects("events.>").build());
-        SampleEvents.Wire wire = SampleEvents.wire(new io.meshbridge.events.Bus(connection, "bench"));
-        var js = connection.jetStream();
-        for (int i = 0; i < n; i++) {
-            int k = i % wire.size();
-            js.publishAsync(wire.subjects()[k], new io.nats.client.impl.Headers().put("Nats-Msg-Id", "bench-" + i),
-                    wire.payloads()[k]);
-            if (i % 5_000 == 4_999) {
-                connection.flush(Duration.ofSeconds(30));
-            }
-        }
-        while (jsm.getStreamInfo(STREAM).getStreamState().getMsgCount() < n) {
-            connection.flush(Duration.ofSeconds(30));
-        }
+        ConsumerBench.fill(connection, STREAM, n);
     }
 
     double product() throws Exception {

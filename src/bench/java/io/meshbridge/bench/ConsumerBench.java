@@ -70,7 +70,13 @@ public final class ConsumerBench {
     }
 
     private void fill() throws Exception {
-        jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects("events.>").build());
+        fill(connection, STREAM, n);
+    }
+
+    /** Creates {@code stream} on {@code events.>} and stores {@code n} sample events with ids in it. */
+    static void fill(Connection connection, String stream, int n) throws Exception {
+        JetStreamManagement jsm = connection.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name(stream).subjects("events.>").build());
         JetStream js = connection.jetStream();
         SampleEvents.Wire wire = SampleEvents.wire(new io.meshbridge.events.Bus(connection, "bench"));
         for (int i = 0; i < n; i++) {
@@ -81,7 +87,7 @@ public final class ConsumerBench {
                 connection.flush(Duration.ofSeconds(30));
             }
         }
-        while (jsm.getStreamInfo(STREAM).getStreamState().getMsgCount() < n) {
+        while (jsm.getStreamInfo(stream).getStreamState().getMsgCount() < n) {
             connection.flush(Duration.ofSeconds(30));
         }
     }

@@ -83,15 +83,6 @@ final class HistoryEntries {
 
     /** The answer: the events and the undecodable messages, each in order. */
     HistoryResult result(boolean more) {
-        List<ReceivedEvent> ok = new ArrayList<>(events);
-        List<EventDecodeException> failed = new ArrayList<>();
-        for (Object entry : entries) {
-            if (entry instanceof ReceivedEvent e) {
-                ok.add(e);
-            } else {
-                failed.add((EventDecodeException) entry);
-            }
-        }
-        return new HistoryResult(ok, failed, more);
+        return HistoryResult.of(entries, more);
     }
 }

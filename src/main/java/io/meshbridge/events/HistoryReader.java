@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads history from a stream without waiting for an idle timeout.
@@ -295,16 +293,7 @@ final class HistoryReader {
         }
 
         HistoryResult result(boolean more) {
-            List<ReceivedEvent> ok = new ArrayList<>(events);
-            List<EventDecodeException> failed = new ArrayList<>();
-            for (Object entry : entries) {
-                if (entry instanceof ReceivedEvent e) {
-                    ok.add(e);
-                } else {
-                    failed.add((EventDecodeException) entry);
-                }
-            }
-            return new HistoryResult(ok, failed, more);
+            return HistoryResult.of(entries, more);
         }
     }
 }

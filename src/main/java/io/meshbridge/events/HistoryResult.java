@@ -1,5 +1,6 @@
 package io.meshbridge.events;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,5 +22,23 @@ public record HistoryResult(List<ReceivedEvent> events, List<EventDecodeExceptio
     public HistoryResult {
         events = List.copyOf(events);
         undecodable = List.copyOf(undecodable);
+    }
+
+    /**
+     * The answer made of entries in order, each a {@link ReceivedEvent} or an {@link EventDecodeException}.
+     *
+     * @throws ClassCastException when an entry is neither
+     */
+    public static HistoryResult of(Iterable<?> entries, boolean more) {
+        List<ReceivedEvent> ok = new ArrayList<>();
+        List<EventDecodeException> failed = new ArrayList<>();
+        for (Object entry : entries) {
+            if (entry instanceof ReceivedEvent e) {
+                ok.add(e);
+            } else {
+                failed.add((EventDecodeException) entry);
+            }
+        }
+        return new HistoryResult(ok, failed, more);
     }
 }
