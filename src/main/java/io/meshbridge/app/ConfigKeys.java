@@ -35,6 +35,8 @@ final class ConfigKeys {
     static final String ROUTES = "mesh.routes";
     static final String HTTP_PORT = "mesh.http.port";
     static final String SHUTDOWN_TIMEOUT = "mesh.shutdown.timeout";
+    static final String ARCHIVE_DIR = "mesh.archive.dir";
+    static final String ARCHIVE_WORKER_ID = "mesh.archive.worker-id";
 
     /** Every key with its default, in documentation order. */
     static final Map<String, String> DEFAULTS;
@@ -65,6 +67,8 @@ final class ConfigKeys {
         d.put(ROUTES, "routes/*.yaml");
         d.put(HTTP_PORT, "8080");
         d.put(SHUTDOWN_TIMEOUT, "30s");
+        d.put(ARCHIVE_DIR, "./data/archive");
+        d.put(ARCHIVE_WORKER_ID, "");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 

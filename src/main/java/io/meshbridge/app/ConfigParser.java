@@ -74,7 +74,19 @@ public final class ConfigParser {
         if (shutdown.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigException(SHUTDOWN_TIMEOUT, "must be at least 1s, was " + text(SHUTDOWN_TIMEOUT));
         }
+        archivePlaceholders(camel);
         return new WorkerConfig(nats, embedded, node, stream, dataDir, routes, httpPort, shutdown, camel);
+    }
+
+    /** The archive keys, checked here and handed to the routes as {@code {{mesh.archive.*}}} placeholders. */
+    private void archivePlaceholders(Map<String, String> camel) {
+        String workerId = text(ARCHIVE_WORKER_ID);
+        if (!workerId.isEmpty() && !workerId.matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")) {
+            throw new ConfigException(ARCHIVE_WORKER_ID, "must be 1 to 64 characters A-Z a-z 0-9 . _ -, not"
+                    + " starting with '.' or '-', was '" + workerId + "'");
+        }
+        camel.put(ARCHIVE_DIR, required(ARCHIVE_DIR));
+        camel.put(ARCHIVE_WORKER_ID, workerId);
     }
 
     private NatsConnectionConfig nats() {

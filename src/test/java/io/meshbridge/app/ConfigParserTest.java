@@ -38,7 +38,8 @@ class ConfigParserTest {
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.nodeName()).isNotBlank();
-        assertThat(c.camelProperties()).isEmpty();
+        assertThat(c.camelProperties()).as("the archive placeholders only").isEqualTo(
+                Map.of("mesh.archive.dir", "./data/archive", "mesh.archive.worker-id", ""));
     }
 
     @Test
@@ -75,7 +76,8 @@ class ConfigParserTest {
         assertThat(c.stream().updateExisting()).isTrue();
         assertThat(c.httpPort()).isZero();
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(c.camelProperties()).isEqualTo(Map.of("camel.main.name", "x", "out.dir", "/tmp/out"));
+        assertThat(c.camelProperties()).isEqualTo(Map.of("camel.main.name", "x", "out.dir", "/tmp/out",
+                "mesh.archive.dir", "./data/archive", "mesh.archive.worker-id", ""));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -97,6 +99,7 @@ class ConfigParserTest {
         "mesh.nats.url               | nats://a b  | invalid configuration: mesh.nats.url: malformed URL 'nats://a b': Illegal character in authority",
         "mesh.nats.url               | nats://a:4222,,nats://b | invalid configuration: mesh.nats.url: empty URL in 'nats://a:4222,,nats://b'",
         "mesh.nats.url               | nats://u:p@host:4222 | invalid configuration: mesh.nats.url: URL nats://…@host carries credentials; set mesh.nats.user/mesh.nats.password or mesh.nats.token so that they stay out of logs",
+        "mesh.archive.worker-id      | ../x        | invalid configuration: mesh.archive.worker-id: must be 1 to 64 characters A-Z a-z 0-9 . _ -, not starting with '.' or '-', was '../x'",
         "mesh.nats.creds-file        | /no/such.creds | invalid configuration: mesh.nats.creds-file: no such file: /no/such.creds",
         "mesh.stream.maxmsgs         | 5           | invalid configuration: mesh.stream.maxmsgs: unknown key (the keys are documented in config/application.properties)",
         "mesh.nats.url               | ''          | invalid configuration: mesh.nats.url: must not be empty",
