@@ -9,6 +9,13 @@
  * {@link io.meshbridge.archive.ArchiveHistory} answers the stream's history questions with the archived events
  * the stream no longer holds included.
  *
+ * <p>In a worker, the Camel endpoint {@code archive:<directory>} ({@link io.meshbridge.archive.ArchiveComponent},
+ * {@link io.meshbridge.archive.ArchiveEndpoint}, {@link io.meshbridge.archive.ArchiveProducer}) sits after a
+ * {@code mesh:} consumer (the route template {@code mesh-archive}): it group-commits the consumed events to a
+ * writer and completes each exchange, so that the consumer acknowledges its event, only after the event's
+ * line is fsynced; it also reports events the stream dropped before they were archived as
+ * {@code user.mesh-bridge.archive-gap} events.
+ *
  * <h2>Files</h2>
  * <pre>
  * &lt;directory&gt;/2026/11/29/10/tool.crashed/&lt;worker&gt;-&lt;first seq&gt;-&lt;counter&gt;.jsonl.gz        finished
