@@ -51,6 +51,7 @@ final class GroupCommit {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Thread thread;
+    private volatile Throwable died;
 
     /**
      * A group commit into {@code writer}; {@code beforeAppend} may replace a batch's records just before they
@@ -70,8 +71,9 @@ final class GroupCommit {
 
     /** Queues a record; its callback is completed once the record is durable (or the commit gave up). */
     void submit(ArchiveRecord record, Exchange exchange, AsyncCallback callback) {
-        if (stopping.getCount() == 0) {
-            exchange.setException(new IOException("the archive is stopping"));
+        if (stopping.getCount() == 0 || died != null) {
+            exchange.setException(died != null ? new IOException("the archive's commit thread failed", died)
+                    : new IOException("the archive is stopping"));
             callback.done(true);
             return;
         }
@@ -131,7 +133,11 @@ final class GroupCommit {
             fail(batch, new IOException("the archive stopped before writing this event"));
         } catch (RuntimeException | Error e) {
             LOG.error("The archive's commit thread failed; events are no longer archived", e);
+            died = e;
             fail(batch, e);
+            List<Item> left = new ArrayList<>();
+            queue.drainTo(left);
+            fail(left, e);
             throw e;
         }
     }
