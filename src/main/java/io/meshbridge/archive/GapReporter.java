@@ -65,7 +65,6 @@ final class GapReporter {
     private final boolean emit;
     private final Map<StreamKey, Long> reportedUpTo = new LinkedHashMap<>();
     private final AtomicLong gaps = new AtomicLong();
-    private final AtomicLong lost = new AtomicLong();
 
     GapReporter(Connection connection, String nodeName, Source source, ArchiveWriter writer,
                 StreamIncarnations incarnations, boolean emit) {
@@ -80,11 +79,6 @@ final class GapReporter {
     /** Gaps found so far. */
     long gaps() {
         return gaps.get();
-    }
-
-    /** Events lost in them, counted by sequence. */
-    long lostEvents() {
-        return lost.get();
     }
 
     /**
@@ -137,7 +131,6 @@ final class GapReporter {
 
     private void report(Gap gap) throws IOException {
         gaps.incrementAndGet();
-        lost.addAndGet(gap.range().count());
         LOG.warn("Archive gap: stream {} dropped {} message(s), sequences {} to {} (stored after {}, before {}),"
                         + " before they were archived", gap.stream(), gap.range().count(), gap.range().first(),
                 gap.range().last(), gap.after() == null ? "?" : gap.after(), gap.before() == null ? "?" : gap.before());

@@ -49,7 +49,6 @@ final class GroupCommit {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
     private final Thread thread;
     private volatile Throwable died;
 
@@ -108,14 +107,6 @@ final class GroupCommit {
         return batches.get();
     }
 
-    long failures() {
-        return failures.get();
-    }
-
-    int queued() {
-        return queue.size();
-    }
-
     private void run() {
         List<Item> batch = new ArrayList<>(maxBatch);
         try {
@@ -162,7 +153,6 @@ final class GroupCommit {
                 return;
             } catch (IOException | UncheckedIOException failure) {
                 IOException e = failure instanceof UncheckedIOException u ? u.getCause() : (IOException) failure;
-                failures.incrementAndGet();
                 long now = System.nanoTime();
                 if (failingSince == 0 || now - reported >= REPORT_EVERY.toNanos()) {
                     LOG.warn("Cannot write {} event(s) to the archive ({}); not acknowledging them, retrying{}",
