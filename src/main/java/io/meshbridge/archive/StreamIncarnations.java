@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,19 +58,27 @@ final class StreamIncarnations {
      */
     List<ArchiveRecord> current(List<ArchiveRecord> batch, ArchiveWriter writer) {
         List<ArchiveRecord> out = batch;
+        Map<StreamKey, Long> highWater = new HashMap<>();
         Set<String> asked = new HashSet<>();
         for (ArchiveRecord r : batch) {
-            if (r.sequence() <= writer.highWater(r.stream(), r.streamCreated()) && asked.add(r.stream())) {
+            long high = highWater.computeIfAbsent(r.key(), k -> writer.highWater(k.stream(), k.created()));
+            if (r.sequence() <= high && asked.add(r.stream())) {
                 Instant now = refreshQuietly(r.stream());
                 if (!now.equals(r.streamCreated())) {
                     out = rekey(out, r.stream(), now);
                 }
             }
         }
+        Map<StreamKey, Instant> newestInBatch = new HashMap<>();
         for (ArchiveRecord r : out) {
-            newest.merge(r.key(), r.time(), (a, b) -> a.isAfter(b) ? a : b);
+            newestInBatch.merge(r.key(), r.time(), StreamIncarnations::later);
         }
+        newestInBatch.forEach((key, time) -> newest.merge(key, time, StreamIncarnations::later));
         return out;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private Instant refreshQuietly(String stream) {
