@@ -1,7 +1,6 @@
 package io.meshbridge.bench;
 
 import io.meshbridge.archive.ArchiveComponent;
-import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * The archive: first the cost of one fsync on this machine, then the {@code mesh:} → {@code archive:} route
@@ -122,12 +120,7 @@ public final class ArchiveBench {
         int round = rounds.incrementAndGet();
         String durable = "bench_archive_" + round;
         Path dir = root.resolve("product-" + round);
-        CamelContext ctx = new DefaultCamelContext();
-        MeshComponent mesh = new MeshComponent();
-        mesh.setConnection(connection);
-        mesh.setStream(STREAM);
-        mesh.setNodeName("bench");
-        ctx.addComponent("mesh", mesh);
+        CamelContext ctx = ConsumerBench.meshContext(connection, STREAM);
         ctx.addComponent("archive", new ArchiveComponent());
         ctx.addRoutes(new RouteBuilder() {
             @Override

@@ -95,12 +95,7 @@ public final class ConsumerBench {
     double product() throws Exception {
         String durable = "bench_mesh_" + durables.incrementAndGet();
         CountDownLatch done = new CountDownLatch(n);
-        CamelContext ctx = new DefaultCamelContext();
-        MeshComponent mesh = new MeshComponent();
-        mesh.setConnection(connection);
-        mesh.setStream(STREAM);
-        mesh.setNodeName("bench");
-        ctx.addComponent("mesh", mesh);
+        CamelContext ctx = meshContext(connection, STREAM);
         ctx.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -117,6 +112,17 @@ public final class ConsumerBench {
             ctx.stop();
             jsm.deleteConsumer(STREAM, durable);
         }
+    }
+
+    /** A Camel context whose {@code mesh} component uses {@code connection} and {@code stream}. */
+    static CamelContext meshContext(Connection connection, String stream) {
+        CamelContext ctx = new DefaultCamelContext();
+        MeshComponent mesh = new MeshComponent();
+        mesh.setConnection(connection);
+        mesh.setStream(stream);
+        mesh.setNodeName("bench");
+        ctx.addComponent("mesh", mesh);
+        return ctx;
     }
 
     double baseline() throws Exception {
