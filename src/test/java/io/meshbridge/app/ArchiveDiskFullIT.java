@@ -49,18 +49,8 @@ class ArchiveDiskFullIT {
     void aFullDiskIsRetriedUntilThereIsRoomAndNothingIsDeadLettered() throws Exception {
         Connection nc = NATS.connect();
         Path archive = dir.resolve("archive");
-        WorkDir.create(dir, NATS.url(), """
-                - templatedRoute:
-                    routeTemplateRef: mesh-archive
-                    routeId: full
-                    parameters:
-                      - name: directory
-                        value: "%s"
-                      - name: workerId
-                        value: w1
-                      - name: compression
-                        value: none
-                """.formatted(archive), Map.of());
+        WorkDir.create(dir, NATS.url(), WorkDir.archiveRoute("full", archive, Map.of("compression", "none")),
+                Map.of());
         WorkerProcess worker = workers.startWorker("full", dir);
         long pid = worker.process().pid();
         // no file of the worker may grow beyond 1 MiB: about 3,000 archive lines of the 10,000

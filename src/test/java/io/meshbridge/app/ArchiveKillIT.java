@@ -51,20 +51,8 @@ class ArchiveKillIT {
     void fiveSigkillsWhileArchiving100000EventsLeaveEachExactlyOnce() throws Exception {
         Connection nc = NATS.connect();
         Path archive = dir.resolve("archive");
-        WorkDir.create(dir, NATS.url(), """
-                - templatedRoute:
-                    routeTemplateRef: mesh-archive
-                    routeId: archive
-                    parameters:
-                      - name: directory
-                        value: "%s"
-                      - name: workerId
-                        value: w1
-                      - name: rollSize
-                        value: 512KB
-                      - name: ackWait
-                        value: 3s
-                """.formatted(archive), Map.of());
+        WorkDir.create(dir, NATS.url(),
+                WorkDir.archiveRoute("archive", archive, Map.of("rollSize", "512KB", "ackWait", "3s")), Map.of());
         // the stream exists before the first worker, so the events are there from the start
         List<String> acked = new ArrayList<>();
         long start = System.nanoTime();

@@ -48,4 +48,23 @@ final class WorkDir {
     static Path processConfig(Path dir, String outName) throws IOException {
         return writeProperties(dir.resolve(outName + ".properties"), Map.of("out.name", outName));
     }
+
+    /**
+     * A routes file with one {@code mesh-archive} route {@code routeId} writing below {@code directory} as worker
+     * {@code w1}, with further template {@code parameters} (in their order).
+     */
+    static String archiveRoute(String routeId, Path directory, Map<String, String> parameters) {
+        StringBuilder yaml = new StringBuilder()
+                .append("- templatedRoute:\n")
+                .append("    routeTemplateRef: mesh-archive\n")
+                .append("    routeId: ").append(routeId).append('\n')
+                .append("    parameters:\n");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("directory", directory.toString());
+        all.put("workerId", "w1");
+        all.putAll(parameters);
+        all.forEach((name, value) -> yaml.append("      - name: ").append(name).append('\n')
+                .append("        value: \"").append(value).append("\"\n"));
+        return yaml.toString();
+    }
 }
