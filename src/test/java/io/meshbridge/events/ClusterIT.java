@@ -68,7 +68,16 @@ class ClusterIT {
             // readiness probe on the dead peer and stall for minutes until it notices the peer is gone.
             leader.restart();
             cluster.awaitJetStreamReady();
-            StreamState state = jsm.getStreamInfo(stream).getStreamState();
+            // Right after its restart the old leader can answer stream info once more with the state it died
+            // with (seen on 2.9.10: 50 messages) until it learns of the new term; wait for an answer that knows
+            // of events stored after the kill, then count exactly.
+            StreamState[] settled = new StreamState[1];
+            await("stream info of " + stream + " after the old leader rejoined").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                        settled[0] = jsm.getStreamInfo(stream).getStreamState();
+                        return settled[0].getLastSequence() > KILL_AFTER;
+                    });
+            StreamState state = settled[0];
             assertThat(state.getMsgCount()).isEqualTo(EVENTS);
             assertThat(state.getFirstSequence()).isEqualTo(1);
             assertThat(state.getLastSequence()).isEqualTo(EVENTS);
