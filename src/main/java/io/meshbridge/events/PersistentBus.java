@@ -42,6 +42,8 @@ import java.util.concurrent.TimeoutException;
 public final class PersistentBus {
 
     private static final System.Logger LOG = System.getLogger(PersistentBus.class.getName());
+    /** Pauses between the tries of an acknowledged emit while the server does not answer. */
+    private static final Backoff EMIT_RETRY = Backoff.of(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final Bus bus;
     private final PersistConfig config;
@@ -128,7 +130,7 @@ public final class PersistentBus {
         Message msg = message(event, id);
         PublishOptions options = PublishOptions.builder().expectedStream(config.streamName()).build();
         long deadline = System.nanoTime() + config.emitTimeout().toNanos();
-        Duration pause = Duration.ofMillis(50);
+        Backoff.Attempts pauses = EMIT_RETRY.attempts();
         while (true) {
             try {
                 return result(id, js.publish(msg, options));
@@ -141,9 +143,7 @@ public final class PersistentBus {
                             + ": " + e.getMessage(), e);
                 }
                 LOG.log(Level.DEBUG, "emit of {0} not acknowledged ({1}); retrying", id, e.toString());
-                Thread.sleep(pause.toMillis());
-                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
-                        : pause.multipliedBy(2);
+                Thread.sleep(pauses.next().toMillis());
             }
         }
     }
