@@ -1,9 +1,11 @@
 package io.meshbridge.archive;
 
+import io.meshbridge.camel.HealthReporting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -35,10 +37,13 @@ import org.apache.camel.support.DefaultEndpoint;
  *   <li>{@code gapEvents} ({@code true}): report events the stream dropped before they were archived as
  *   {@value GapReporter#GAP_TYPE} events.</li>
  * </ul>
+ *
+ * <p>As a {@link HealthReporting}, it reports a producer whose commit thread failed (see
+ * {@link ArchiveProducer}).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "archive", title = "Mesh archive", syntax = "archive:directory",
              producerOnly = true, category = {Category.FILE})
-public class ArchiveEndpoint extends DefaultEndpoint {
+public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting {
 
     @UriPath(description = "The archive root directory; created when missing.")
     @Metadata(required = true)
@@ -142,6 +147,11 @@ public class ArchiveEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("archive option rollSize must be 1 byte to 1GB (e.g. 64MB), was '"
                     + value + "'");
         }
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return started.stream().map(ArchiveProducer::problem).flatMap(Optional::stream).findFirst();
     }
 
     /** This endpoint's started producers (one per route sending to it). */

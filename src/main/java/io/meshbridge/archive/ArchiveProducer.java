@@ -7,11 +7,17 @@ import io.meshbridge.camel.MeshPermanentException;
 import io.meshbridge.events.ReceivedEvent;
 import io.nats.client.Connection;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +33,18 @@ import org.slf4j.LoggerFactory;
  * {@code mesh:}) fails with a {@link MeshPermanentException}, so the consumer dead-letters it at once.
  *
  * <p><b>Writing.</b> Exchanges are written in groups by {@link GroupCommit}: one fsync per group of up to
- * {@code maxBatch} events, on one commit thread. A full disk or an I/O error is retried until it clears; the
- * exchanges wait meanwhile and are never failed for it (so never dead-lettered), unless the route stops.
- * The writer ({@link ArchiveWriter}) skips what this worker archived before, so redeliveries after a crash are
- * archived once.
+ * {@code maxBatch} events, on one commit thread; a full queue makes the submitting (consumer) thread wait. A
+ * full disk or an I/O error is retried until it clears; the exchanges wait meanwhile and are never failed for
+ * it (so never dead-lettered), unless the route stops. The writer ({@link ArchiveWriter}) skips what this
+ * worker archived before, so redeliveries after a crash are archived once.
+ *
+ * <p><b>A broken writer.</b> When the commit thread fails (the writer threw something other than an I/O
+ * error), nothing is acknowledged or dead-lettered any more: every exchange waiting for it and every later
+ * one is held, the consumer of each route they come from is suspended (it stops fetching and hands back what
+ * it fetched but did not start, so that another worker on the same durable takes those), the error is logged
+ * once, and {@link #problem()} (the endpoint's {@code /health} problem) names the routes and the error. Held
+ * exchanges are failed retriably when the Camel context stops (or this producer does), so their consumer
+ * hands their events out again; a restarted worker archives them.
  *
  * <p><b>Start and stop.</b> Starting opens the writer (recovering files of a killed process). The first
  * exchange tells which stream and durable the route consumes; before it or any other is archived, the
@@ -53,6 +67,8 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     private MeshComponent mesh;
     private volatile GapReporter gapReporter;
     private ScheduledExecutorService timer;
+    private final Set<String> heldRoutes = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean watchingForStop = new AtomicBoolean();
 
     /** A producer for {@code endpoint}. */
     public ArchiveProducer(ArchiveEndpoint endpoint) {
@@ -88,12 +104,12 @@ public class ArchiveProducer extends DefaultAsyncProducer {
         Connection connection = mesh.connection();
         writer = ArchiveWriter.open(config);
         incarnations = new StreamIncarnations(connection.jetStreamManagement());
-        commit = new GroupCommit(writer, endpoint.getMaxBatch(), batch -> incarnations.current(batch, writer),
-                config.workerId());
-        commit.start();
-        long seconds = Math.max(1, Math.min(MAINTENANCE_SECONDS, config.rollAge().toSeconds()));
         timer = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "ArchiveMaintenance");
+        commit = new GroupCommit(writer, endpoint.getMaxBatch(), batch -> incarnations.current(batch, writer),
+                config.workerId(), this::held);
+        commit.start();
+        long seconds = Math.max(1, Math.min(MAINTENANCE_SECONDS, config.rollAge().toSeconds()));
         timer.scheduleWithFixedDelay(this::maintain, seconds, seconds, TimeUnit.SECONDS);
         endpoint.started(this);
         LOG.info("Archiving to {} as worker {} ({}, roll at {} bytes or {})", config.directory(),
@@ -138,8 +154,7 @@ public class ArchiveProducer extends DefaultAsyncProducer {
             gapReporter(exchange);
             ArchiveRecord record = ArchiveRecord.of(event, incarnations.created(event.position().stream()));
             Lines.validate(record);
-            commit.submit(record, exchange, callback);
-            return false;
+            return commit.submit(record, exchange, callback);
         } catch (IllegalArgumentException e) {
             exchange.setException(new MeshPermanentException("cannot archive: " + e.getMessage(), e));
         } catch (Exception e) {
@@ -147,6 +162,54 @@ public class ArchiveProducer extends DefaultAsyncProducer {
         }
         callback.done(true);
         return true;
+    }
+
+    /**
+     * What is wrong with this producer: its commit thread failed, so the routes sending to it acknowledge
+     * nothing; empty while it works.
+     */
+    public Optional<String> problem() {
+        GroupCommit current = commit;
+        return current == null ? Optional.empty() : current.failure().map(e -> "route " + String.join(", ",
+                heldRoutes) + ": the archive " + endpoint.getDirectory() + " stopped writing (" + e
+                + "); its route is suspended and nothing is acknowledged until the worker restarts");
+    }
+
+    /** The writer (for tests of this package). */
+    ArchiveWriter writer() {
+        return writer;
+    }
+
+    /** An exchange held by a failed commit: suspends its route's consumer, once per route. */
+    private void held(Exchange exchange) {
+        String routeId = exchange.getFromRouteId();
+        if (routeId != null && heldRoutes.add(routeId)) {
+            timer.execute(() -> suspend(routeId));
+        }
+        if (watchingForStop.compareAndSet(false, true)) {
+            timer.scheduleWithFixedDelay(this::failHeldWhenStopping, 100, 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void suspend(String routeId) {
+        Route route = getEndpoint().getCamelContext().getRoute(routeId);
+        if (route != null && route.getConsumer() != null) {
+            ServiceHelper.suspendService(route.getConsumer());
+            LOG.error("Route {} suspended: the archive {} stopped writing; restart the worker", routeId,
+                    endpoint.getDirectory());
+        }
+    }
+
+    /** Held exchanges keep a graceful shutdown waiting: fail them as soon as the context stops. */
+    private void failHeldWhenStopping() {
+        GroupCommit current = commit;
+        if (current != null && getEndpoint().getCamelContext().isStopping()) {
+            try {
+                current.stop(STOP_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void maintain() {

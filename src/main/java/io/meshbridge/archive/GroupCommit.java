@@ -1,14 +1,17 @@
 package io.meshbridge.archive;
 
+import io.meshbridge.events.Backoff;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -21,22 +24,30 @@ import org.slf4j.LoggerFactory;
  * consumer acknowledges them only after their lines are durable. The more events arrive at once, the larger
  * the batches, and the fewer fsyncs per event.
  *
+ * <p><b>Back-pressure.</b> The queue holds at most {@link #queueCapacity} records: a batch being filled while
+ * the previous one is written. A submit to a full queue blocks the submitting thread (the consumer's) until
+ * the commit thread takes more, so a slow disk slows the consumer down instead of filling memory.
+ *
  * <p><b>Failures.</b> An {@link IOException} from the writer (full disk, I/O error) is retried with the same
- * batch until it succeeds, waiting 100 ms, then twice as long each time up to 5 s; the exchanges stay
- * incomplete meanwhile (their consumer keeps them from being redelivered) and the consumer stops fetching once
- * its window is full. The failure is logged when it starts, every minute while it lasts, and when it ends.
- * Nothing is ever failed for an I/O error unless the commit thread is stopped while it lasts; those exchanges
- * then fail with the error, so the consumer hands their events out again later.
+ * batch until it succeeds, with a backoff from 100 ms to 5 s; the exchanges stay incomplete meanwhile (their
+ * consumer keeps them from being redelivered) and the consumer stops fetching once its window is full. The
+ * failure is logged when it starts, every minute while it lasts, and when it ends. Anything else the writer
+ * throws (a {@link RuntimeException} or an {@link Error}: a broken writer) ends the commit thread: its batch,
+ * the queue and every exchange submitted afterwards are <em>held</em>, neither completed nor failed, so that
+ * nothing is acknowledged and nothing is dead-lettered; {@code onHeld} is told of each one, the error is
+ * logged once and {@link #failure()} reports it. Held exchanges are failed (retriably) only by {@link #stop},
+ * so their consumer hands their events out again.
  *
  * <p><b>Threading.</b> {@link #submit} is called from any thread; one thread ({@code ArchiveCommit}) writes
- * and completes the callbacks.
+ * and completes the callbacks (the route continues on it); {@code onHeld} runs on the commit thread or on the
+ * submitting thread.
  */
 final class GroupCommit {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
-    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    private static final Backoff RETRY = Backoff.of(Duration.ofMillis(100), Duration.ofSeconds(5));
     private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
+    private static final long OFFER_TICK_MILLIS = 100;
 
     record Item(ArchiveRecord record, Exchange exchange, AsyncCallback callback) {
     }
@@ -44,8 +55,10 @@ final class GroupCommit {
     private final ArchiveWriter writer;
     private final int maxBatch;
     private final UnaryOperator<List<ArchiveRecord>> beforeAppend;
-    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final Consumer<Exchange> onHeld;
+    private final LinkedBlockingQueue<Item> queue;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final List<Item> held = new ArrayList<>();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -54,45 +67,98 @@ final class GroupCommit {
 
     /**
      * A group commit into {@code writer}; {@code beforeAppend} may replace a batch's records just before they
-     * are written (it runs on the commit thread).
+     * are written (it runs on the commit thread); {@code onHeld} is told of every exchange held after the
+     * commit thread failed.
      */
-    GroupCommit(ArchiveWriter writer, int maxBatch, UnaryOperator<List<ArchiveRecord>> beforeAppend, String name) {
+    GroupCommit(ArchiveWriter writer, int maxBatch, UnaryOperator<List<ArchiveRecord>> beforeAppend, String name,
+                Consumer<Exchange> onHeld) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+        }
         this.writer = writer;
         this.maxBatch = maxBatch;
         this.beforeAppend = beforeAppend;
+        this.onHeld = onHeld;
+        this.queue = new LinkedBlockingQueue<>(queueCapacity(maxBatch));
         this.thread = new Thread(this::run, "ArchiveCommit[" + name + "]");
         this.thread.setDaemon(true);
+    }
+
+    /** The most records queued at once: two batches, one being written and one being filled. */
+    static int queueCapacity(int maxBatch) {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * maxBatch);
     }
 
     void start() {
         thread.start();
     }
 
-    /** Queues a record; its callback is completed once the record is durable (or the commit gave up). */
-    void submit(ArchiveRecord record, Exchange exchange, AsyncCallback callback) {
-        if (stopping.getCount() == 0 || died != null) {
-            exchange.setException(died != null ? new IOException("the archive's commit thread failed", died)
-                    : new IOException("the archive is stopping"));
+    /**
+     * Queues a record, waiting while the queue is full; its callback is completed once the record is durable,
+     * or failed when the commit stops first. After the commit thread failed, the exchange is held.
+     *
+     * @return true when the callback was already completed here (the archive is stopping)
+     */
+    boolean submit(ArchiveRecord record, Exchange exchange, AsyncCallback callback) {
+        Item item = new Item(record, exchange, callback);
+        try {
+            while (true) {
+                synchronized (held) {
+                    if (stopping.getCount() == 0) {
+                        exchange.setException(new IOException("the archive is stopping"));
+                        callback.done(true);
+                        return true;
+                    }
+                    if (died != null) {
+                        held.add(item);
+                        break;
+                    }
+                }
+                if (queue.offer(item, OFFER_TICK_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (died == null || !queue.remove(item)) {
+                        return false;
+                    }
+                    synchronized (held) {
+                        held.add(item); // queued just as the commit thread failed
+                    }
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.setException(new IOException("interrupted while waiting for room in the archive's queue", e));
             callback.done(true);
-            return;
+            return true;
         }
-        queue.add(new Item(record, exchange, callback));
+        onHeld.accept(exchange);
+        return false;
     }
 
     /**
      * Stops after committing what is queued (one more attempt each, failing the batch on an I/O error) within
-     * {@code timeout}; then fails whatever is left.
+     * {@code timeout}; then fails whatever is left or held, so that the consumer hands those events out again.
      */
     void stop(Duration timeout) throws InterruptedException {
-        stopping.countDown();
+        synchronized (held) {
+            stopping.countDown();
+        }
         thread.join(timeout.toMillis());
         if (thread.isAlive()) {
             thread.interrupt();
             thread.join(timeout.toMillis());
         }
         List<Item> left = new ArrayList<>();
+        synchronized (held) {
+            left.addAll(held);
+            held.clear();
+        }
         queue.drainTo(left);
         fail(left, new IOException("the archive stopped before writing this event"));
+    }
+
+    /** What ended the commit thread, if it failed; nothing is acknowledged from then on. */
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(died);
     }
 
     long written() {
@@ -122,35 +188,22 @@ final class GroupCommit {
             }
         } catch (InterruptedException e) {
             fail(batch, new IOException("the archive stopped before writing this event"));
-        } catch (RuntimeException | Error e) {
-            LOG.error("The archive's commit thread failed; events are no longer archived", e);
-            died = e;
-            fail(batch, e);
-            List<Item> left = new ArrayList<>();
-            queue.drainTo(left);
-            fail(left, e);
-            throw e;
+        } catch (Throwable e) {
+            hold(batch, e);
         }
     }
 
+    /** Writes a batch, retrying I/O errors; anything else is thrown and ends the thread. */
     private void commit(List<Item> batch) throws InterruptedException {
         List<ArchiveRecord> records = new ArrayList<>(batch.size());
         batch.forEach(item -> records.add(item.record()));
-        Duration wait = FIRST_RETRY;
+        Backoff.Attempts attempts = RETRY.attempts();
         long failingSince = 0;
         long reported = 0;
         while (true) {
+            AppendResult result;
             try {
-                AppendResult result = writer.append(beforeAppend.apply(records));
-                written.addAndGet(result.written());
-                skipped.addAndGet(result.skipped());
-                batches.incrementAndGet();
-                if (failingSince != 0) {
-                    LOG.info("Archive writes work again after {} s; {} event(s) written",
-                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSince), records.size());
-                }
-                complete(batch);
-                return;
+                result = writer.append(beforeAppend.apply(records));
             } catch (IOException | UncheckedIOException failure) {
                 IOException e = failure instanceof UncheckedIOException u ? u.getCause() : (IOException) failure;
                 long now = System.nanoTime();
@@ -161,28 +214,56 @@ final class GroupCommit {
                     reported = now;
                 }
                 failingSince = failingSince == 0 ? now : failingSince;
-                if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (stopping.await(attempts.next().toNanos(), TimeUnit.NANOSECONDS)) {
                     fail(batch, e);
                     return;
                 }
-                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
-            } catch (RuntimeException e) {
-                fail(batch, e);
-                return;
+                continue;
             }
+            written.addAndGet(result.written());
+            skipped.addAndGet(result.skipped());
+            batches.incrementAndGet();
+            if (failingSince != 0) {
+                LOG.info("Archive writes work again after {} s; {} event(s) written",
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSince), records.size());
+            }
+            complete(batch);
+            return;
+        }
+    }
+
+    private void hold(List<Item> batch, Throwable error) {
+        List<Item> now = new ArrayList<>(batch);
+        synchronized (held) {
+            died = error;
+            queue.drainTo(now);
+            held.addAll(now);
+        }
+        LOG.error("The archive's commit thread failed; {} event(s) held, none is acknowledged or dead-lettered"
+                + " from now on, until the worker is restarted", now.size(), error);
+        for (Item item : now) {
+            onHeld.accept(item.exchange());
         }
     }
 
     private static void complete(List<Item> batch) {
         for (Item item : batch) {
-            item.callback().done(false);
+            try {
+                item.callback().done(false);
+            } catch (RuntimeException e) {
+                LOG.warn("Completing an archived exchange failed: {}", e.toString(), e);
+            }
         }
     }
 
     private static void fail(List<Item> batch, Throwable error) {
         for (Item item : batch) {
             item.exchange().setException(error);
-            item.callback().done(false);
+            try {
+                item.callback().done(false);
+            } catch (RuntimeException e) {
+                LOG.warn("Failing an exchange the archive did not write failed: {}", e.toString(), e);
+            }
         }
     }
 }

@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshbridge.archive.ArchiveTesting.Sample;
+import io.meshbridge.camel.HealthReporting;
 import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.camel.MeshConstants;
+import io.meshbridge.camel.MeshConsumer;
 import io.meshbridge.testing.NatsServerExtension;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StorageType;
@@ -21,11 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -201,7 +207,62 @@ class ArchiveRouteIT {
                 io.meshbridge.events.Timestamps.format(archived.get(3).time()));
     }
 
+    @Test
+    void aFailedCommitThreadHoldsItsEventsSuspendsTheRouteAndDeadLettersNothing() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_DEAD", -1);
+        for (int i = 1; i <= 20; i++) {
+            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "d" + i);
+        }
+        // two attempts only: a failing archive would dead-letter within seconds
+        Map<String, String> options = Map.of("maxBatch", "5", "maxAckPending", "10", "maxDeliver", "2");
+        CamelContext ctx = start(nc, stream, "dead", options);
+        await().atMost(WAIT).until(() -> archivedCount(ctx) == 20 && ackFloor(nc, stream, "dead") == 20);
+
+        producer(ctx).writer().close(); // a broken writer: every append throws IllegalStateException now
+        for (int i = 21; i <= 50; i++) {
+            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "d" + i);
+        }
+        Consumer consumer = ctx.getRoute("dead").getConsumer();
+        await().atMost(WAIT).until(() -> ServiceHelper.isSuspended(consumer) && problem(ctx).isPresent()
+                || deadLetters(nc, "dead") > 0);
+        assertThat(deadLetters(nc, "dead")).isZero();
+        assertThat(problem(ctx)).get(InstanceOfAssertFactories.STRING).contains("route dead")
+                .contains("archive writer is closed");
+        // the consumer handed back what it had not started; what reached the archive stays in flight, held
+        await().atMost(WAIT).until(() -> nc.jetStreamManagement().getConsumerInfo(stream, "dead")
+                .getNumAckPending() == ((MeshConsumer) consumer).getInFlight());
+        assertThat(ackFloor(nc, stream, "dead")).isEqualTo(20);
+        assertThat(deadLetters(nc, "dead")).isZero();
+
+        long stopping = System.nanoTime();
+        ctx.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("held events fail at once when stopping")
+                .isLessThan(Duration.ofSeconds(15));
+        assertThat(deadLetters(nc, "dead")).isZero();
+
+        CamelContext again = start(nc, stream, "dead", options);
+        await().atMost(WAIT).until(() -> ackFloor(nc, stream, "dead") == 50);
+        again.close();
+        assertThat(deadLetters(nc, "dead")).isZero();
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+        assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::sequence).toList())
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------
+
+    /** The problem the archive endpoint reports to {@code /health}. */
+    private static Optional<String> problem(CamelContext ctx) {
+        return ctx.getEndpoints().stream().filter(e -> e instanceof ArchiveEndpoint)
+                .map(e -> e instanceof HealthReporting h ? h.problem() : Optional.<String>empty())
+                .flatMap(Optional::stream).findFirst();
+    }
+
+    private static long ackFloor(Connection nc, String stream, String durable) throws Exception {
+        return nc.jetStreamManagement().getConsumerInfo(stream, durable).getAckFloor().getStreamSequence();
+    }
 
     private CamelContext start(Connection nc, String stream, String routeId, Map<String, String> options)
             throws Exception {
