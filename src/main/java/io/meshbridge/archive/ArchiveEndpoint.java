@@ -1,8 +1,10 @@
 package io.meshbridge.archive;
 
 import io.meshbridge.camel.HealthReporting;
+import io.meshbridge.camel.RetentionGaps;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,17 +35,17 @@ import org.apache.camel.support.DefaultEndpoint;
  *   <li>{@code maxOpenFiles} (64): files open at once;</li>
  *   <li>{@code retention} (none): finished files older than this are deleted;</li>
  *   <li>{@code workerId} (the host name): names this worker's files; one writer per directory and worker id;</li>
- *   <li>{@code maxBatch} (1000): most events written and fsynced together;</li>
- *   <li>{@code gapEvents} ({@code true}): report events the stream dropped before they were archived as
- *   {@value GapReporter#GAP_TYPE} events.</li>
+ *   <li>{@code maxBatch} (1000): most events written and fsynced together.</li>
  * </ul>
  *
  * <p>As a {@link HealthReporting}, it reports a producer whose commit thread failed (see
- * {@link ArchiveProducer}).
+ * {@link ArchiveProducer}). As a {@link RetentionGaps.HeldFloor}, it tells the {@code mesh:} consumer of its
+ * route what its writer holds beyond the acknowledgement floor, so the consumer's gap check does not count
+ * it as lost.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "archive", title = "Mesh archive", syntax = "archive:directory",
              producerOnly = true, category = {Category.FILE})
-public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting {
+public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting, RetentionGaps.HeldFloor {
 
     @UriPath(description = "The archive root directory; created when missing.")
     @Metadata(required = true)
@@ -74,10 +76,6 @@ public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting 
 
     @UriParam(defaultValue = "1000", description = "Most events written and fsynced together.")
     private int maxBatch = 1000;
-
-    @UriParam(defaultValue = "true", description = "Emit a user.mesh-bridge.archive-gap event when the stream"
-              + " dropped events before they were archived.")
-    private boolean gapEvents = true;
 
     private final List<ArchiveProducer> started = new CopyOnWriteArrayList<>();
 
@@ -152,6 +150,17 @@ public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting 
     @Override
     public Optional<String> problem() {
         return started.stream().map(ArchiveProducer::problem).flatMap(Optional::stream).findFirst();
+    }
+
+    @Override
+    public long heldUpTo(String stream, Instant streamCreated) {
+        return started.stream().mapToLong(p -> p.heldUpTo(stream, streamCreated)).max().orElse(0);
+    }
+
+    @Override
+    public Instant heldTime(String stream, Instant streamCreated) {
+        return started.stream().map(p -> p.heldTime(stream, streamCreated)).filter(java.util.Objects::nonNull)
+                .max(Instant::compareTo).orElse(null);
     }
 
     /** This endpoint's started producers (one per route sending to it). */
@@ -234,13 +243,5 @@ public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting 
 
     public void setMaxBatch(int maxBatch) {
         this.maxBatch = maxBatch;
-    }
-
-    public boolean isGapEvents() {
-        return gapEvents;
-    }
-
-    public void setGapEvents(boolean gapEvents) {
-        this.gapEvents = gapEvents;
     }
 }

@@ -2,11 +2,13 @@ package io.meshbridge.archive;
 
 import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.camel.MeshConstants;
-import io.meshbridge.camel.MeshEndpoint;
 import io.meshbridge.camel.MeshPermanentException;
 import io.meshbridge.events.ReceivedEvent;
 import io.nats.client.Connection;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,11 +48,15 @@ import org.slf4j.LoggerFactory;
  * exchanges are failed retriably when the Camel context stops (or this producer does), so their consumer
  * hands their events out again; a restarted worker archives them.
  *
- * <p><b>Start and stop.</b> Starting opens the writer (recovering files of a killed process). The first
- * exchange tells which stream and durable the route consumes; before it or any other is archived, the
- * stream is checked for a gap (see {@link GapReporter}). A timer finishes files older than the roll age, applies the retention, and checks for gaps every
- * {@value #MAINTENANCE_SECONDS} s (or the roll age, when shorter). Stopping (after Camel's graceful
- * shutdown let running exchanges finish) commits what is queued and finishes every open file.
+ * <p><b>Gaps.</b> The {@code mesh:} consumer of the route reports events the stream dropped before they were
+ * settled ({@link io.meshbridge.camel.RetentionGaps}); through its endpoint this producer tells it what the
+ * writer holds of each stream incarnation ({@link #heldUpTo}, {@link #heldTime}), so that what was archived
+ * but not yet acknowledged when the worker stopped does not count as lost.
+ *
+ * <p><b>Start and stop.</b> Starting opens the writer (recovering files of a killed process). A timer
+ * finishes files older than the roll age and applies the retention every {@value #MAINTENANCE_SECONDS} s (or
+ * the roll age, when shorter). Stopping (after Camel's graceful shutdown let running exchanges finish)
+ * commits what is queued and finishes every open file.
  *
  * <p>Thread-safe.
  */
@@ -64,8 +70,6 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     private ArchiveWriter writer;
     private StreamIncarnations incarnations;
     private GroupCommit commit;
-    private MeshComponent mesh;
-    private volatile GapReporter gapReporter;
     private ScheduledExecutorService timer;
     private final Set<String> heldRoutes = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean watchingForStop = new AtomicBoolean();
@@ -91,17 +95,36 @@ public class ArchiveProducer extends DefaultAsyncProducer {
         return commit == null ? 0 : commit.skipped();
     }
 
-    /** Gaps found since the start. */
-    public long getGaps() {
-        return gapReporter == null ? 0 : gapReporter.gaps();
+    /** The highest sequence of the stream incarnation the writer holds, 0 when none (or not started). */
+    public long heldUpTo(String stream, Instant streamCreated) {
+        ArchiveWriter current = writer;
+        return current == null ? 0 : current.highWater(stream, streamCreated);
+    }
+
+    /**
+     * The newest stream time archived of the stream incarnation: seen in this process, else from the
+     * manifests of the directory; null when unknown.
+     */
+    public Instant heldTime(String stream, Instant streamCreated) {
+        StreamIncarnations known = incarnations;
+        Instant seen = known == null ? null : known.newest(stream, streamCreated);
+        if (seen != null) {
+            return seen;
+        }
+        try {
+            return ArchiveManifests.newestTime(Path.of(endpoint.getDirectory()), stream, streamCreated);
+        } catch (IOException e) {
+            LOG.warn("Cannot read the manifests of {}: {}", endpoint.getDirectory(), e.toString());
+            return null;
+        }
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         ArchiveConfig config = endpoint.archiveConfig();
-        mesh = getEndpoint().getCamelContext().getComponent("mesh", MeshComponent.class);
-        Connection connection = mesh.connection();
+        Connection connection = getEndpoint().getCamelContext().getComponent("mesh", MeshComponent.class)
+                .connection();
         writer = ArchiveWriter.open(config);
         incarnations = new StreamIncarnations(connection.jetStreamManagement());
         timer = getEndpoint().getCamelContext().getExecutorServiceManager()
@@ -116,33 +139,6 @@ public class ArchiveProducer extends DefaultAsyncProducer {
                 config.workerId(), config.compression(), config.rollBytes(), config.rollAge());
     }
 
-    /**
-     * On the first exchange: learns where the route consumes from and checks for a gap, before anything is
-     * acknowledged (the check uses the durable's acknowledgement floor). Exchanges wait for it.
-     */
-    private GapReporter gapReporter(Exchange exchange) throws Exception {
-        GapReporter known = gapReporter;
-        if (known != null) {
-            return known;
-        }
-        synchronized (this) {
-            if (gapReporter == null) {
-                GapReporter.Source source;
-                if (exchange.getFromEndpoint() instanceof MeshEndpoint from) {
-                    source = new GapReporter.Source(from.streamName(), from.durableName(exchange.getFromRouteId()),
-                            from.getTarget(), exchange.getFromRouteId());
-                } else {
-                    source = new GapReporter.Source(mesh.getStream(), null, null, exchange.getFromRouteId());
-                }
-                GapReporter created = new GapReporter(mesh.connection(), mesh.getNodeName(), source, writer,
-                        incarnations, endpoint.isGapEvents());
-                created.check(true);
-                gapReporter = created;
-            }
-            return gapReporter;
-        }
-    }
-
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
@@ -151,7 +147,6 @@ public class ArchiveProducer extends DefaultAsyncProducer {
                 throw new MeshPermanentException("archive: takes events consumed by a mesh: route; this exchange"
                         + " holds none (a payload that is not an event?)");
             }
-            gapReporter(exchange);
             ArchiveRecord record = ArchiveRecord.of(event, incarnations.created(event.position().stream()));
             Lines.validate(record);
             return commit.submit(record, exchange, callback);
@@ -216,10 +211,6 @@ public class ArchiveProducer extends DefaultAsyncProducer {
         try {
             writer.finishExpired();
             writer.applyRetention();
-            GapReporter reporter = gapReporter;
-            if (reporter != null) {
-                reporter.check(false);
-            }
         } catch (Exception e) {
             LOG.warn("Archive maintenance failed (retried in the next round): {}", e.toString());
         }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code nodeName}: the node name filled into emitted events that have none, default the host
  *   name;</li>
  *   <li>{@code configuration}: default endpoint options, copied into every endpoint before its URI
- *   parameters are applied.</li>
+ *   parameters are applied;</li>
+ *   <li>{@code gapEvents} (true): whether consumers emit a {@value RetentionGaps#GAP_TYPE} event when the
+ *   stream dropped events before their route settled them (they always log and count it), and
+ *   {@code gapCheckInterval} (30 s): how often they check, see {@link RetentionGaps}.</li>
  * </ul>
  *
  * <p>At initialisation the component registers type converters from {@code byte[]} (the consumer's body)
@@ -66,6 +70,14 @@ public class MeshComponent extends DefaultComponent {
 
     @Metadata(label = "advanced", description = "Default options of every endpoint.")
     private MeshConfiguration configuration = new MeshConfiguration();
+
+    @Metadata(defaultValue = "true", description = "Emit a user.mesh-bridge.gap event when the stream dropped"
+                                                  + " events before a route settled them.")
+    private boolean gapEvents = true;
+
+    @Metadata(defaultValue = "30s", javaType = "java.time.Duration", description = "How often consumers check"
+                                                                                + " for retention gaps.")
+    private Duration gapCheckInterval = RetentionGaps.DEFAULT_INTERVAL;
 
     private Connection ownConnection;
 
@@ -195,6 +207,27 @@ public class MeshComponent extends DefaultComponent {
     /** The node name filled into emitted events that have none. */
     public synchronized void setNodeName(String nodeName) {
         this.nodeName = nodeName;
+    }
+
+    public boolean isGapEvents() {
+        return gapEvents;
+    }
+
+    /** Whether consumers emit an event for a retention gap (default true); they always log and count it. */
+    public void setGapEvents(boolean gapEvents) {
+        this.gapEvents = gapEvents;
+    }
+
+    public Duration getGapCheckInterval() {
+        return gapCheckInterval;
+    }
+
+    /** How often consumers check for retention gaps after their first dispatch (default 30 s, more than 0). */
+    public void setGapCheckInterval(Duration gapCheckInterval) {
+        if (gapCheckInterval == null || gapCheckInterval.isNegative() || gapCheckInterval.isZero()) {
+            throw new IllegalArgumentException("gapCheckInterval must be more than 0, was " + gapCheckInterval);
+        }
+        this.gapCheckInterval = gapCheckInterval;
     }
 
     public MeshConfiguration getConfiguration() {

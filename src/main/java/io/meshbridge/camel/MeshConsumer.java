@@ -100,6 +100,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private String deadLetterSubject;
     private List<Duration> backoff;
     private long progressAfterNanos;
+    // retention gaps: checked before the first dispatch, then periodically (see RetentionGaps)
+    private GapChecks gapChecks;
 
     /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
     public MeshConsumer(MeshEndpoint endpoint, Processor processor) {
@@ -117,6 +119,11 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     /** The durable consumer's name (known once started). */
     public String getDurable() {
         return durable;
+    }
+
+    /** The retention gap checks of this consumer (known once started). */
+    public RetentionGaps getRetentionGaps() {
+        return gapChecks == null ? null : gapChecks.gaps();
     }
 
     /** Messages fetched and not yet finally acknowledged (acked, nacked or terminated). */
@@ -143,6 +150,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         DeadLetters.ensureStream(connection);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
+        gapChecks = GapChecks.of(this);
+        gapChecks.start();
 
         progressAfterNanos = config.getAckWait().toNanos() / 3;
         startFetching();
@@ -166,6 +175,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     @Override
     protected void doStop() throws Exception {
         stopFetching();
+        if (gapChecks != null) {
+            gapChecks.stop();
+        }
         if (!inFlight.isEmpty()) {
             LOG.warn("Stopping durable {} with {} message(s) unacknowledged; the server redelivers them after ackWait",
                     durable, inFlight.size());
@@ -248,6 +260,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
             inFlight.add(d);
             deliveries.add(d);
         }
+        gapChecks.beforeDispatch();
         for (int i = 0; i < deliveries.size(); i++) {
             if (!fetcher.isFetching() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
                 for (int j = i; j < deliveries.size(); j++) {

@@ -63,24 +63,17 @@ class ArchiveMaintenanceTest {
     }
 
     @Test
-    void gapIsWhatTheStreamDroppedAfterTheHighWaterMark() {
-        assertThat(ArchiveGaps.missing(101, 100)).isEmpty();
-        assertThat(ArchiveGaps.missing(50, 100)).isEmpty();
-        assertThat(ArchiveGaps.missing(151, 100)).contains(new SequenceRange(101, 150));
-        assertThat(ArchiveGaps.missing(1, 0)).isEmpty();
-        assertThat(ArchiveGaps.missing(5000, 0)).contains(new SequenceRange(1, 4999));
-    }
-
-    @Test
-    void gapAfterADowntimeUsesTheWritersHighWaterMark() throws Exception {
+    void afterADowntimeTheWriterHoldsItsHighWaterMarkAndTheManifestsItsNewestTime() throws Exception {
+        List<ArchiveRecord> records = ArchiveTesting.records(1, 10, "events.a");
         try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
-            writer.append(ArchiveTesting.records(1, 10, "events.a"));
+            writer.append(records);
         }
         try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
-            long highWater = writer.highWater("events", ArchiveTesting.CREATED);
-            assertThat(highWater).isEqualTo(10);
-            assertThat(ArchiveGaps.missing(25, highWater)).contains(new SequenceRange(11, 24));
+            assertThat(writer.highWater("events", ArchiveTesting.CREATED)).isEqualTo(10);
             assertThat(writer.highWater("other", ArchiveTesting.CREATED)).isZero();
         }
+        assertThat(ArchiveManifests.newestTime(dir, "events", ArchiveTesting.CREATED))
+                .isEqualTo(records.get(9).time());
+        assertThat(ArchiveManifests.newestTime(dir, "events", ArchiveTesting.CREATED.plusSeconds(1))).isNull();
     }
 }

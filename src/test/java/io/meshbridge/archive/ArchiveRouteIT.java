@@ -9,6 +9,7 @@ import io.meshbridge.camel.HealthReporting;
 import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.camel.MeshConsumer;
+import io.meshbridge.camel.RetentionGaps;
 import io.meshbridge.testing.NatsServerExtension;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import io.nats.client.Connection;
@@ -188,14 +189,15 @@ class ArchiveRouteIT {
         }
         CamelContext second = start(nc, stream, "gaps", Map.of());
         ArchiveProducer producer = producer(second);
-        await().atMost(WAIT).until(() -> producer.getGaps() == 1 && producer.getWritten() == 7);
+        RetentionGaps gaps = ((MeshConsumer) second.getRoute("gaps").getConsumer()).getRetentionGaps();
+        await().atMost(WAIT).until(() -> gaps.gaps() == 1 && producer.getWritten() == 7);
         second.close();
 
         List<ArchiveRecord> archived = ArchiveReader.open(dir).read(ArchiveQuery.all()).toList();
         assertThat(archived.stream().map(ArchiveRecord::sequence).toList())
                 .containsExactly(1L, 2L, 3L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
         ArchiveRecord gapEvent = archived.get(archived.size() - 1);
-        assertThat(gapEvent.subject()).isEqualTo("events." + GapReporter.GAP_TYPE);
+        assertThat(gapEvent.subject()).isEqualTo("events." + RetentionGaps.GAP_TYPE);
         JsonNode data = ArchiveTesting.JSON.readTree(gapEvent.payload()).get("data");
         assertThat(data.get("stream").asText()).isEqualTo(stream);
         assertThat(data.get("first_seq").asLong()).isEqualTo(4);
@@ -205,6 +207,8 @@ class ArchiveRouteIT {
                 io.meshbridge.events.Timestamps.format(archived.get(2).time()));
         assertThat(data.get("before").asText()).isEqualTo(
                 io.meshbridge.events.Timestamps.format(archived.get(3).time()));
+        assertThat(data.get("route").asText()).isEqualTo("gaps");
+        assertThat(data.get("worker").asText()).isEqualTo("archive-test");
     }
 
     @Test
