@@ -1,6 +1,6 @@
 package io.meshbridge.bench;
 
-import io.meshbridge.archive.ArchiveComponent;
+import io.meshbridge.archive.camel.ArchiveComponent;
 import io.meshbridge.testing.NatsServer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;

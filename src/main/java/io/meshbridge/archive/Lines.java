@@ -16,9 +16,10 @@ import java.util.Base64;
  * <pre>{"stream":…,"stream_created":…,"seq":…,"subject":…,"time":…,"id":…,"event":&lt;payload verbatim&gt;}</pre>
  * The payload is always the last member, written byte for byte; a payload holding a raw line break
  * ({@code \n} or {@code \r} between JSON tokens) goes as {@code "event_b64":"<base64>"} instead, so a line
- * is always one line. Times are UTC RFC 3339 with nanoseconds. Stateless and thread-safe.
+ * is always one line. Times are UTC RFC 3339 with nanoseconds. Stateless and thread-safe. Public for
+ * {@link #validate}: a sink checks each record before it queues it, so that one bad record fails alone.
  */
-final class Lines {
+public final class Lines {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] EVENT_MEMBER = ",\"event\":".getBytes(StandardCharsets.US_ASCII);
@@ -147,7 +148,7 @@ final class Lines {
      *
      * @throws IllegalArgumentException naming the record
      */
-    static void validate(ArchiveRecord record) {
+    public static void validate(ArchiveRecord record) {
         byte[] p = record.payload();
         int first = 0;
         int last = p.length - 1;

@@ -5,16 +5,13 @@
  * below a directory configured by {@link io.meshbridge.archive.ArchiveConfig}; the caller acknowledges a batch
  * after {@code append} returned, which is after its lines were fsynced. {@link io.meshbridge.archive.ArchiveReader}
  * reads finished files back in sequence order, {@link io.meshbridge.archive.ArchiveVerifier} checks them, and
- * {@link io.meshbridge.archive.ArchiveGaps} tells what a stream dropped before it was archived.
+ * {@link io.meshbridge.archive.ArchiveManifests} answers questions from the manifests alone.
  * {@link io.meshbridge.archive.ArchiveHistory} answers the stream's history questions with the archived events
  * the stream no longer holds included.
  *
- * <p>In a worker, the Camel endpoint {@code archive:<directory>} ({@link io.meshbridge.archive.ArchiveComponent},
- * {@link io.meshbridge.archive.ArchiveEndpoint}, {@link io.meshbridge.archive.ArchiveProducer}) sits after a
- * {@code mesh:} consumer (the route template {@code mesh-archive}): it group-commits the consumed events to a
- * writer and completes each exchange, so that the consumer acknowledges its event, only after the event's
- * line is fsynced; it also reports events the stream dropped before they were archived as
- * {@code user.mesh-bridge.archive-gap} events.
+ * <p>This package is the library: it knows nothing of Camel. In a worker, the Camel endpoint
+ * {@code archive:<directory>} of {@code io.meshbridge.archive.camel} sits after a {@code mesh:} consumer and
+ * drives a writer.
  *
  * <h2>Files</h2>
  * <pre>

@@ -19,18 +19,21 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-/** Test helpers that read archives with plain java.util.zip and Jackson, not through the product's reader. */
-final class ArchiveTesting {
+/**
+ * Test helpers that read archives with plain java.util.zip and Jackson, not through the product's reader.
+ * Public for the tests of the Camel adapter ({@code io.meshbridge.archive.camel}).
+ */
+public final class ArchiveTesting {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Instant CREATED = Instant.parse("2026-11-01T00:00:00Z");
-    static final Instant T0 = Instant.parse("2026-11-29T10:45:28.123456789Z");
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Instant CREATED = Instant.parse("2026-11-01T00:00:00Z");
+    public static final Instant T0 = Instant.parse("2026-11-29T10:45:28.123456789Z");
 
     private ArchiveTesting() {
     }
 
     /** One reference payload: name, subject, exact bytes. */
-    record Sample(String name, String subject, byte[] payload) {
+    public record Sample(String name, String subject, byte[] payload) {
         boolean malformed() {
             return name.startsWith("malformed-");
         }
@@ -41,12 +44,12 @@ final class ArchiveTesting {
         }
     }
 
-    static List<Sample> decodableSamples() {
+    public static List<Sample> decodableSamples() {
         return samples(false);
     }
 
     /** The reference payloads that are not events (they belong in the dead-letter stream). */
-    static List<Sample> malformedSamples() {
+    public static List<Sample> malformedSamples() {
         return samples(true);
     }
 
@@ -71,22 +74,22 @@ final class ArchiveTesting {
         return out;
     }
 
-    static byte[] payload(String type, int n) {
+    public static byte[] payload(String type, int n) {
         return ("{\"type\":\"" + type + "\",\"node\":\"node-a\",\"timestamp\":\"2026-11-29T10:45:28Z\","
                 + "\"data\":{\"n\":" + n + "}}").getBytes(StandardCharsets.UTF_8);
     }
 
-    static ArchiveRecord record(long seq, String subject, Instant time) {
+    public static ArchiveRecord record(long seq, String subject, Instant time) {
         return record("events", CREATED, seq, subject, time);
     }
 
-    static ArchiveRecord record(String stream, Instant created, long seq, String subject, Instant time) {
+    public static ArchiveRecord record(String stream, Instant created, long seq, String subject, Instant time) {
         String type = subject.startsWith("events.") ? subject.substring(7) : subject;
         return new ArchiveRecord(stream, created, seq, subject, time, stream + ":" + seq, payload(type, (int) seq));
     }
 
     /** {@code count} records of one subject with sequences from {@code first}, one millisecond apart. */
-    static List<ArchiveRecord> records(long first, int count, String subject) {
+    public static List<ArchiveRecord> records(long first, int count, String subject) {
         List<ArchiveRecord> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             out.add(record(first + i, subject, T0.plusMillis(first + i)));
@@ -94,11 +97,11 @@ final class ArchiveTesting {
         return out;
     }
 
-    static ArchiveConfig.Builder config(Path dir) {
+    public static ArchiveConfig.Builder config(Path dir) {
         return ArchiveConfig.builder(dir).workerId("w1");
     }
 
-    static List<Path> files(Path dir, String suffix) throws IOException {
+    public static List<Path> files(Path dir, String suffix) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(suffix))
                     .sorted().toList();
@@ -106,13 +109,13 @@ final class ArchiveTesting {
     }
 
     /** The decompressed lines of a gzip file, read with java.util.zip. */
-    static List<byte[]> gzipLines(Path file) throws IOException {
+    public static List<byte[]> gzipLines(Path file) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             return lines(in.readAllBytes());
         }
     }
 
-    static List<byte[]> lines(byte[] plain) {
+    public static List<byte[]> lines(byte[] plain) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < plain.length; i++) {
@@ -139,7 +142,7 @@ final class ArchiveTesting {
     }
 
     /** The verbatim bytes of the last member, {@code event}, of an archive line. */
-    static byte[] rawEvent(byte[] line) {
+    public static byte[] rawEvent(byte[] line) {
         byte[] marker = ",\"event\":".getBytes(StandardCharsets.US_ASCII);
         String text = new String(line, StandardCharsets.ISO_8859_1);
         int at = text.indexOf(new String(marker, StandardCharsets.ISO_8859_1));

@@ -1,8 +1,10 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshbridge.archive.ArchiveConfig;
+import io.meshbridge.archive.Compression;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.camel.CamelContext;

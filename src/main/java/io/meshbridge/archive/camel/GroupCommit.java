@@ -1,5 +1,8 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
+import io.meshbridge.archive.AppendResult;
+import io.meshbridge.archive.ArchiveRecord;
+import io.meshbridge.archive.ArchiveWriter;
 import io.meshbridge.events.Backoff;
 import java.io.IOException;
 import java.io.UncheckedIOException;

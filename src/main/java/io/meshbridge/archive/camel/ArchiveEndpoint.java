@@ -1,5 +1,7 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
+import io.meshbridge.archive.ArchiveConfig;
+import io.meshbridge.archive.Compression;
 import io.meshbridge.camel.HealthReporting;
 import io.meshbridge.camel.RetentionGaps;
 import java.nio.file.Path;

@@ -1,8 +1,14 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meshbridge.archive.ArchiveQuery;
+import io.meshbridge.archive.ArchiveReader;
+import io.meshbridge.archive.ArchiveRecord;
+import io.meshbridge.archive.ArchiveTesting;
+import io.meshbridge.archive.ArchiveVerifier;
+import io.meshbridge.archive.VerifyReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshbridge.archive.ArchiveTesting.Sample;
 import io.meshbridge.camel.HealthReporting;
@@ -13,6 +19,7 @@ import io.meshbridge.camel.RetentionGaps;
 import io.meshbridge.testing.NatsServerExtension;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -49,6 +56,7 @@ class ArchiveRouteIT {
     static final NatsServerExtension NATS = new NatsServerExtension();
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int STREAM_NOT_FOUND = 10059;
 
     @TempDir
     Path dir;
@@ -342,8 +350,11 @@ class ArchiveRouteIT {
                     StreamInfoOptions.filterSubjects(MeshConstants.DLQ_SUBJECT_PREFIX + routeId)).getStreamState()
                     .getSubjectMap();
             return subjects.values().stream().mapToLong(Long::longValue).sum();
-        } catch (io.nats.client.JetStreamApiException e) {
-            return 0;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                return 0; // no dead letter yet anywhere
+            }
+            throw e;
         }
     }
 }

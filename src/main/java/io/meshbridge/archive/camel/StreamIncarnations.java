@@ -1,5 +1,7 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
+import io.meshbridge.archive.ArchiveRecord;
+import io.meshbridge.archive.ArchiveWriter;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamInfo;
@@ -26,7 +28,14 @@ final class StreamIncarnations {
 
     private final JetStreamManagement jsm;
     private final Map<String, Instant> created = new ConcurrentHashMap<>();
-    private final Map<StreamKey, Instant> newest = new ConcurrentHashMap<>();
+    private final Map<Key, Instant> newest = new ConcurrentHashMap<>();
+
+    /** One stream incarnation: name and creation time. */
+    private record Key(String stream, Instant created) {
+        static Key of(ArchiveRecord r) {
+            return new Key(r.stream(), r.streamCreated());
+        }
+    }
 
     StreamIncarnations(JetStreamManagement jsm) {
         this.jsm = jsm;
@@ -47,7 +56,7 @@ final class StreamIncarnations {
 
     /** The stream time of the newest record of the incarnation seen here, or null. */
     Instant newest(String stream, Instant streamCreated) {
-        return newest.get(new StreamKey(stream, streamCreated));
+        return newest.get(new Key(stream, streamCreated));
     }
 
     /**
@@ -58,10 +67,10 @@ final class StreamIncarnations {
      */
     List<ArchiveRecord> current(List<ArchiveRecord> batch, ArchiveWriter writer) {
         List<ArchiveRecord> out = batch;
-        Map<StreamKey, Long> highWater = new HashMap<>();
+        Map<Key, Long> highWater = new HashMap<>();
         Set<String> asked = new HashSet<>();
         for (ArchiveRecord r : batch) {
-            long high = highWater.computeIfAbsent(r.key(), k -> writer.highWater(k.stream(), k.created()));
+            long high = highWater.computeIfAbsent(Key.of(r), k -> writer.highWater(k.stream(), k.created()));
             if (r.sequence() <= high && asked.add(r.stream())) {
                 Instant now = refreshQuietly(r.stream());
                 if (!now.equals(r.streamCreated())) {
@@ -69,9 +78,9 @@ final class StreamIncarnations {
                 }
             }
         }
-        Map<StreamKey, Instant> newestInBatch = new HashMap<>();
+        Map<Key, Instant> newestInBatch = new HashMap<>();
         for (ArchiveRecord r : out) {
-            newestInBatch.merge(r.key(), r.time(), StreamIncarnations::later);
+            newestInBatch.merge(Key.of(r), r.time(), StreamIncarnations::later);
         }
         newestInBatch.forEach((key, time) -> newest.merge(key, time, StreamIncarnations::later));
         return out;

@@ -1,4 +1,4 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
 import static io.meshbridge.archive.ArchiveTesting.T0;
 import static io.meshbridge.archive.ArchiveTesting.config;
@@ -6,6 +6,8 @@ import static io.meshbridge.archive.ArchiveTesting.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meshbridge.archive.ArchiveRecord;
+import io.meshbridge.archive.ArchiveWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

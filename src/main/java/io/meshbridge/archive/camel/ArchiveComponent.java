@@ -1,4 +1,4 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
 import java.util.Map;
 import org.apache.camel.Endpoint;

@@ -1,5 +1,10 @@
-package io.meshbridge.archive;
+package io.meshbridge.archive.camel;
 
+import io.meshbridge.archive.ArchiveConfig;
+import io.meshbridge.archive.ArchiveManifests;
+import io.meshbridge.archive.ArchiveRecord;
+import io.meshbridge.archive.ArchiveWriter;
+import io.meshbridge.archive.Lines;
 import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.camel.MeshPermanentException;
