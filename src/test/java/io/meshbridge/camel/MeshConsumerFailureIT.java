@@ -53,15 +53,7 @@ class MeshConsumerFailureIT {
     }
 
     private static String route(String id, String uri, String processorRef) {
-        return """
-                - route:
-                    id: %s
-                    from:
-                      uri: "%s"
-                      steps:
-                        - process:
-                            ref: %s
-                """.formatted(id, uri, processorRef);
+        return MeshTests.processRoute(id, uri, processorRef);
     }
 
     @Test

@@ -52,15 +52,7 @@ class MeshStartPositionIT {
 
     private CamelContext context(String routeId, String uri, List<Long> sequences) throws Exception {
         Processor record = exchange -> sequences.add(exchange.getIn().getHeader(MeshConstants.SEQUENCE, Long.class));
-        return contexts.create(nc, STREAM, """
-                - route:
-                    id: %s
-                    from:
-                      uri: "%s"
-                      steps:
-                        - process:
-                            ref: record
-                """.formatted(routeId, uri), Map.of("record", record));
+        return contexts.create(nc, STREAM, MeshTests.processRoute(routeId, uri, "record"), Map.of("record", record));
     }
 
     private List<Long> consume(String token, String options, int expected) throws Exception {

@@ -29,9 +29,10 @@ import org.apache.camel.support.ResourceHelper;
 
 /**
  * Helpers for the {@code mesh:} integration tests. Everything that checks results reads the server with
- * plain jnats calls, never through the component or the events library.
+ * plain jnats calls, never through the component or the events library. Public for the tests of routes
+ * that start with {@code mesh:} in other packages.
  */
-final class MeshTests {
+public final class MeshTests {
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -39,7 +40,7 @@ final class MeshTests {
     }
 
     /** A Camel context whose {@code mesh} component uses {@code nc} and the stream {@code stream}. */
-    static CamelContext context(Connection nc, String stream) {
+    public static CamelContext context(Connection nc, String stream) {
         CamelContext ctx = new DefaultCamelContext();
         MeshComponent mesh = new MeshComponent();
         mesh.setConnection(nc);
@@ -53,6 +54,19 @@ final class MeshTests {
     /** Loads YAML routes into {@code ctx}. */
     static void loadYaml(CamelContext ctx, String yaml) throws Exception {
         PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString("routes.yaml", yaml));
+    }
+
+    /** A YAML route {@code id} from {@code uri} with one step: the processor bean {@code processorRef}. */
+    static String processRoute(String id, String uri, String processorRef) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: "%s"
+                      steps:
+                        - process:
+                            ref: %s
+                """.formatted(id, uri, processorRef);
     }
 
     /** Creates an event stream on {@code events.>} (file storage, 2 min duplicate window). */

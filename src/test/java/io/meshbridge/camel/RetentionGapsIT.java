@@ -172,15 +172,8 @@ class RetentionGapsIT {
         };
         StringBuilder uri = new StringBuilder("mesh:events.tool.>?ackWait=30s");
         options.forEach((k, v) -> uri.append('&').append(k).append('=').append(v));
-        CamelContext ctx = contexts.create(nc, stream, """
-                - route:
-                    id: %s
-                    from:
-                      uri: "%s"
-                      steps:
-                        - process:
-                            ref: record
-                """.formatted(routeId, uri), Map.of("record", record));
+        CamelContext ctx = contexts.create(nc, stream, MeshTests.processRoute(routeId, uri.toString(), "record"),
+                Map.of("record", record));
         ctx.getComponent("mesh", MeshComponent.class).setGapCheckInterval(Duration.ofMillis(200));
         ctx.start();
         started.add(ctx);

@@ -12,7 +12,7 @@ import io.meshbridge.archive.VerifyReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshbridge.archive.ArchiveTesting.Sample;
 import io.meshbridge.camel.HealthReporting;
-import io.meshbridge.camel.MeshComponent;
+import io.meshbridge.camel.MeshTests;
 import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.camel.MeshConsumer;
 import io.meshbridge.camel.RetentionGaps;
@@ -36,7 +36,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.service.ServiceHelper;
@@ -108,9 +107,7 @@ class ArchiveRouteIT {
     void rollsBySizeAndByAgeAndFinishesEveryFileOnStop() throws Exception {
         Connection nc = NATS.connect();
         String stream = createStream(nc, "ARCH_ROLL", -1);
-        for (int i = 1; i <= 300; i++) {
-            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "r" + i);
-        }
+        publishEvents(nc, "tool.started", 1, 300, "r");
         CamelContext ctx = start(nc, stream, "rolling", Map.of("rollSize", "2KB", "rollAge", "1s",
                 "compression", "none", "maxBatch", "10"));
         try {
@@ -136,18 +133,14 @@ class ArchiveRouteIT {
     void keepsEveryIncarnationOfARecreatedStream() throws Exception {
         Connection nc = NATS.connect();
         String stream = createStream(nc, "ARCH_RECREATE", -1);
-        for (int i = 1; i <= 5; i++) {
-            publish(nc, "events.node.joined", ArchiveTesting.payload("node.joined", i), "a" + i);
-        }
+        publishEvents(nc, "node.joined", 1, 5, "a");
         CamelContext first = start(nc, stream, "recreate", Map.of());
         await().atMost(WAIT).until(() -> archivedCount(first) == 5);
         first.close();
 
         nc.jetStreamManagement().deleteStream(stream);
         createStream(nc, stream, -1);
-        for (int i = 1; i <= 5; i++) {
-            publish(nc, "events.node.joined", ArchiveTesting.payload("node.joined", 100 + i), "b" + i);
-        }
+        publishEvents(nc, "node.joined", 101, 105, "b");
         CamelContext second = start(nc, stream, "recreate", Map.of());
         await().atMost(WAIT).until(() -> archivedCount(second) == 5);
         second.close();
@@ -156,7 +149,7 @@ class ArchiveRouteIT {
         assertThat(report.ok()).as(report.describe()).isTrue();
         assertThat(report.events()).isEqualTo(10);
         List<String> ids = ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::id).toList();
-        assertThat(ids).containsExactly("a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4", "b5");
+        assertThat(ids).containsExactly("a1", "a2", "a3", "a4", "a5", "b101", "b102", "b103", "b104", "b105");
     }
 
     @Test
@@ -184,17 +177,13 @@ class ArchiveRouteIT {
     void reportsEventsTheStreamDroppedWhileTheArchiveWasDown() throws Exception {
         Connection nc = NATS.connect();
         String stream = createStream(nc, "ARCH_GAP", 6);
-        for (int i = 1; i <= 3; i++) {
-            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "g" + i);
-        }
+        publishEvents(nc, "tool.started", 1, 3, "g");
         CamelContext first = start(nc, stream, "gaps", Map.of());
         await().atMost(WAIT).until(() -> archivedCount(first) == 3);
         first.close();
 
         // 10 more with room for 6: sequences 4 to 7 are dropped before the archive runs again
-        for (int i = 4; i <= 13; i++) {
-            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "g" + i);
-        }
+        publishEvents(nc, "tool.started", 4, 13, "g");
         CamelContext second = start(nc, stream, "gaps", Map.of());
         ArchiveProducer producer = producer(second);
         RetentionGaps gaps = ((MeshConsumer) second.getRoute("gaps").getConsumer()).getRetentionGaps();
@@ -216,25 +205,21 @@ class ArchiveRouteIT {
         assertThat(data.get("before").asText()).isEqualTo(
                 io.meshbridge.events.Timestamps.format(archived.get(3).time()));
         assertThat(data.get("route").asText()).isEqualTo("gaps");
-        assertThat(data.get("worker").asText()).isEqualTo("archive-test");
+        assertThat(data.get("worker").asText()).isEqualTo("test-node");
     }
 
     @Test
     void aFailedCommitThreadHoldsItsEventsSuspendsTheRouteAndDeadLettersNothing() throws Exception {
         Connection nc = NATS.connect();
         String stream = createStream(nc, "ARCH_DEAD", -1);
-        for (int i = 1; i <= 20; i++) {
-            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "d" + i);
-        }
+        publishEvents(nc, "tool.started", 1, 20, "d");
         // two attempts only: a failing archive would dead-letter within seconds
         Map<String, String> options = Map.of("maxBatch", "5", "maxAckPending", "10", "maxDeliver", "2");
         CamelContext ctx = start(nc, stream, "dead", options);
         await().atMost(WAIT).until(() -> archivedCount(ctx) == 20 && ackFloor(nc, stream, "dead") == 20);
 
         producer(ctx).writer().close(); // a broken writer: every append throws IllegalStateException now
-        for (int i = 21; i <= 50; i++) {
-            publish(nc, "events.tool.started", ArchiveTesting.payload("tool.started", i), "d" + i);
-        }
+        publishEvents(nc, "tool.started", 21, 50, "d");
         Consumer consumer = ctx.getRoute("dead").getConsumer();
         await().atMost(WAIT).until(() -> ServiceHelper.isSuspended(consumer) && problem(ctx).isPresent()
                 || deadLetters(nc, "dead") > 0);
@@ -277,13 +262,7 @@ class ArchiveRouteIT {
 
     private CamelContext start(Connection nc, String stream, String routeId, Map<String, String> options)
             throws Exception {
-        CamelContext ctx = new DefaultCamelContext();
-        MeshComponent mesh = new MeshComponent();
-        mesh.setConnection(nc);
-        mesh.setStream(stream);
-        mesh.setNodeName("archive-test");
-        ctx.addComponent("mesh", mesh);
-        ctx.getShutdownStrategy().setTimeout(30);
+        CamelContext ctx = MeshTests.context(nc, stream);
         PluginHelper.getRoutesLoader(ctx).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(ctx, "classpath:templates/mesh-archive.yaml"));
         StringBuilder yaml = new StringBuilder("""
@@ -337,6 +316,14 @@ class ArchiveRouteIT {
         nc.jetStreamManagement().addStream(StreamConfiguration.builder().name(name).subjects("events.>")
                 .storageType(StorageType.File).maxMessages(maxMsgs).duplicateWindow(Duration.ofMinutes(2)).build());
         return name;
+    }
+
+    /** Events {@code from..to} of {@code type}: data {@code n} and id {@code <idPrefix><n>}. */
+    private static void publishEvents(Connection nc, String type, int from, int to, String idPrefix)
+            throws Exception {
+        for (int i = from; i <= to; i++) {
+            publish(nc, "events." + type, ArchiveTesting.payload(type, i), idPrefix + i);
+        }
     }
 
     private static void publish(Connection nc, String subject, byte[] payload, String id) throws Exception {
