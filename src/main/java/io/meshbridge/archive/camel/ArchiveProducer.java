@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -135,7 +136,7 @@ public class ArchiveProducer extends DefaultAsyncProducer {
         timer = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "ArchiveMaintenance");
         commit = new GroupCommit(writer, endpoint.getMaxBatch(), batch -> incarnations.current(batch, writer),
-                config.workerId(), this::held);
+                config.workerId(), this::held, getEndpoint().getCamelContext()::isStopping);
         commit.start();
         long seconds = Math.max(1, Math.min(MAINTENANCE_SECONDS, config.rollAge().toSeconds()));
         timer.scheduleWithFixedDelay(this::maintain, seconds, seconds, TimeUnit.SECONDS);
@@ -182,12 +183,16 @@ public class ArchiveProducer extends DefaultAsyncProducer {
 
     /** An exchange held by a failed commit: suspends its route's consumer, once per route. */
     private void held(Exchange exchange) {
-        String routeId = exchange.getFromRouteId();
-        if (routeId != null && heldRoutes.add(routeId)) {
-            timer.execute(() -> suspend(routeId));
-        }
-        if (watchingForStop.compareAndSet(false, true)) {
-            timer.scheduleWithFixedDelay(this::failHeldWhenStopping, 100, 100, TimeUnit.MILLISECONDS);
+        try {
+            String routeId = exchange.getFromRouteId();
+            if (routeId != null && heldRoutes.add(routeId)) {
+                timer.execute(() -> suspend(routeId));
+            }
+            if (watchingForStop.compareAndSet(false, true)) {
+                timer.scheduleWithFixedDelay(this::failHeldWhenStopping, 100, 100, TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Archive producer stopping; route of {} not suspended", exchange.getExchangeId());
         }
     }
 

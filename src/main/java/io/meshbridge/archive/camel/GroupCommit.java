@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.camel.AsyncCallback;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Back-pressure.</b> The queue holds at most {@link #queueCapacity} records: a batch being filled while
  * the previous one is written. A submit to a full queue blocks the submitting thread (the consumer's) until
- * the commit thread takes more, so a slow disk slows the consumer down instead of filling memory.
+ * the commit thread takes more, so a slow disk slows the consumer down instead of filling memory; once
+ * {@code stopRequested} says so (the Camel context stops), a waiting submit fails its exchange (retriably)
+ * instead, so that a stuck disk does not keep a shutdown waiting for the consumer's threads.
  *
  * <p><b>Failures.</b> An {@link IOException} from the writer (full disk, I/O error) is retried with the same
  * batch until it succeeds, with a backoff from 100 ms to 5 s; the exchanges stay incomplete meanwhile (their
@@ -59,6 +62,7 @@ final class GroupCommit {
     private final int maxBatch;
     private final UnaryOperator<List<ArchiveRecord>> beforeAppend;
     private final Consumer<Exchange> onHeld;
+    private final BooleanSupplier stopRequested;
     private final LinkedBlockingQueue<Item> queue;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<Item> held = new ArrayList<>();
@@ -71,10 +75,10 @@ final class GroupCommit {
     /**
      * A group commit into {@code writer}; {@code beforeAppend} may replace a batch's records just before they
      * are written (it runs on the commit thread); {@code onHeld} is told of every exchange held after the
-     * commit thread failed.
+     * commit thread failed; {@code stopRequested} tells submits waiting for room to give up.
      */
     GroupCommit(ArchiveWriter writer, int maxBatch, UnaryOperator<List<ArchiveRecord>> beforeAppend, String name,
-                Consumer<Exchange> onHeld) {
+                Consumer<Exchange> onHeld, BooleanSupplier stopRequested) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
         }
@@ -82,6 +86,7 @@ final class GroupCommit {
         this.maxBatch = maxBatch;
         this.beforeAppend = beforeAppend;
         this.onHeld = onHeld;
+        this.stopRequested = stopRequested;
         this.queue = new LinkedBlockingQueue<>(queueCapacity(maxBatch));
         this.thread = new Thread(this::run, "ArchiveCommit[" + name + "]");
         this.thread.setDaemon(true);
@@ -105,9 +110,9 @@ final class GroupCommit {
     boolean submit(ArchiveRecord record, Exchange exchange, AsyncCallback callback) {
         Item item = new Item(record, exchange, callback);
         try {
-            while (true) {
+            for (boolean waited = false; true; waited = true) {
                 synchronized (held) {
-                    if (stopping.getCount() == 0) {
+                    if (stopping.getCount() == 0 || waited && died == null && stopRequested.getAsBoolean()) {
                         exchange.setException(new IOException("the archive is stopping"));
                         callback.done(true);
                         return true;

@@ -58,7 +58,7 @@ class GroupCommitTest {
             waitFor(release);
             return batch;
         };
-        GroupCommit commit = new GroupCommit(writer, 2, slow, "bounded", exchange -> { });
+        GroupCommit commit = new GroupCommit(writer, 2, slow, "bounded", exchange -> { }, () -> false);
         commit.start();
         List<Submitted> all = new ArrayList<>();
         all.add(submit(commit, 1));
@@ -89,6 +89,38 @@ class GroupCommitTest {
     }
 
     @Test
+    void aSubmitterWaitingForRoomGivesUpWhenTheContextStops() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean contextStopping = new AtomicBoolean();
+        GroupCommit commit = new GroupCommit(writer, 1, batch -> {
+            entered.countDown();
+            waitFor(release);
+            return batch;
+        }, "gives-up", exchange -> { }, contextStopping::get);
+        commit.start();
+        Submitted writing = submit(commit, 1);
+        waitFor(entered);
+        List<Submitted> queued = List.of(submit(commit, 2), submit(commit, 3));
+        Submitted[] waiting = new Submitted[1];
+        Thread submitter = new Thread(() -> waiting[0] = submit(commit, 4));
+        submitter.start();
+        await().atMost(WAIT).until(() -> submitter.getState() == Thread.State.TIMED_WAITING || !submitter.isAlive());
+
+        contextStopping.set(true);
+        submitter.join(WAIT.toMillis());
+        assertThat(submitter.isAlive()).isFalse();
+        assertThat(waiting[0].done).hasValue(1);
+        assertThat(waiting[0].exchange.getException()).isInstanceOf(IOException.class)
+                .hasMessageContaining("stopping");
+        release.countDown();
+        commit.stop(WAIT);
+        assertThat(writing.done).hasValue(1);
+        assertThat(queued).allSatisfy(q -> assertThat(q.done).hasValue(1));
+        assertThat(commit.written()).isEqualTo(3);
+    }
+
+    @Test
     void aCommitThreadThatDiesHoldsItsExchangesUntilStopAndFailsThemThen() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         UnaryOperator<List<ArchiveRecord>> breaksOnTheSecondBatch = batch -> {
@@ -98,7 +130,7 @@ class GroupCommitTest {
             return batch;
         };
         List<Exchange> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        GroupCommit commit = new GroupCommit(writer, 1, breaksOnTheSecondBatch, "dies", told::add);
+        GroupCommit commit = new GroupCommit(writer, 1, breaksOnTheSecondBatch, "dies", told::add, () -> false);
         commit.start();
         Submitted first = submit(commit, 1);
         await().atMost(WAIT).until(() -> first.done.get() == 1);
