@@ -23,7 +23,9 @@ final class Delivery {
     private final String eventId;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicBoolean completed = new AtomicBoolean();
+    private final long receivedNanos;
     private volatile long lastProgressNanos;
+    private volatile boolean abandoned;
 
     Delivery(Message message, long receivedNanos) {
         this.message = message;
@@ -35,6 +37,7 @@ final class Delivery {
         String msgId = message.hasHeaders() ? message.getHeaders().getFirst(MeshConstants.NATS_MSG_ID) : null;
         this.eventId = msgId != null && !msgId.isEmpty() ? msgId
                 : new StreamPosition(stream, sequence, streamTime).derivedId();
+        this.receivedNanos = receivedNanos;
         this.lastProgressNanos = receivedNanos;
     }
 
@@ -62,6 +65,20 @@ final class Delivery {
     /** The {@code Nats-Msg-Id}, or {@code <stream>:<sequence>}. */
     String eventId() {
         return eventId;
+    }
+
+    /** When the delivery arrived ({@link System#nanoTime()}). */
+    long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /** Whether "in progress" is no longer sent for it (it ran past {@code maxProcessingTime}). */
+    boolean isAbandoned() {
+        return abandoned;
+    }
+
+    void abandon() {
+        abandoned = true;
     }
 
     long lastProgressNanos() {

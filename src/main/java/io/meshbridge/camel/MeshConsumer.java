@@ -16,13 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -90,8 +89,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private Settlements settlements;
     private Fetcher fetcher;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
-    private final Object progressLock = new Object();
-    private ScheduledExecutorService progressThread;
+    private KeepAlive keepAlive;
     private JetStream js;
     private EventCodec codec;
     private String stream;
@@ -99,7 +97,6 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private String routeLabel;
     private String deadLetterSubject;
     private List<Duration> backoff;
-    private long progressAfterNanos;
 
     /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
     public MeshConsumer(MeshEndpoint endpoint, Processor processor) {
@@ -137,14 +134,16 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         backoff = config.backoffDelays();
         codec = Bus.codecFor(connection);
         js = connection.jetStream();
-        settlements = new Settlements(js, deadLetterSubject, routeLabel, durable, backoff, this::settle);
-        fetcher = new Fetcher(js, stream, durable, config, this::dispatchAll,
-                getEndpoint().getCamelContext().getExecutorServiceManager(), this);
-        DeadLetters.ensureStream(connection);
+        Duration deadLetterWindow = DeadLetters.ensureStream(connection);
+        settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
+                DeadLetters.retryDelay(backoff, deadLetterWindow), this::settle);
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        fetcher = new Fetcher(js, stream, durable, config, this::dispatchAll, executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
 
-        progressAfterNanos = config.getAckWait().toNanos() / 3;
+        keepAlive = new KeepAlive(inFlight, durable, config.getAckWait(), config.getMaxProcessingTime());
+        keepAlive.start(executors, this);
         startFetching();
         LOG.info("Consuming {} from stream {} with durable {} ({} thread(s), batch {}, max ack pending {})",
                 filter, stream, durable, config.getConcurrentConsumers(), config.getBatchSize(),
@@ -170,28 +169,31 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
             LOG.warn("Stopping durable {} with {} message(s) unacknowledged; the server redelivers them after ackWait",
                     durable, inFlight.size());
         }
+        stopKeepAlive();
         super.doStop();
     }
 
     private void startFetching() {
         shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
-        startProgressThread();
         fetcher.start();
     }
 
-    /** Stops fetching; running exchanges go on and are acknowledged when they complete. */
+    /** Stops fetching; running exchanges go on, kept alive, and are acknowledged when they complete. */
     private void stopFetching() {
         if (fetcher != null) {
             fetcher.stop();
         }
-        if (inFlight.isEmpty()) {
-            stopProgressThread();
+    }
+
+    private void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.stop();
         }
     }
 
     @Override
     protected void doShutdown() throws Exception {
-        stopProgressThread();
+        stopKeepAlive();
         super.doShutdown();
     }
 
@@ -211,36 +213,18 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         if (forced) {
             LOG.warn("Forced shutdown of durable {} with {} message(s) unacknowledged; the server redelivers them"
                     + " after ackWait", durable, inFlight.size());
-            stopProgressThread();
+            stopKeepAlive();
         }
     }
 
-    private void startProgressThread() {
-        synchronized (progressLock) {
-            if (progressThread == null) {
-                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), config.getAckWait().toNanos() / 6);
-                progressThread = getEndpoint().getCamelContext().getExecutorServiceManager()
-                        .newSingleThreadScheduledExecutor(this, "MeshProgress[" + durable + "]");
-                progressThread.scheduleAtFixedRate(this::keepAlive, tick, tick, TimeUnit.NANOSECONDS);
-            }
-        }
-    }
-
-    private void stopProgressThread() {
-        synchronized (progressLock) {
-            if (progressThread != null) {
-                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(progressThread);
-                progressThread = null;
-            }
-        }
+    /** Exchanges no longer kept from redelivery because they ran past {@code maxProcessingTime}. */
+    public long getAbandoned() {
+        return keepAlive == null ? 0 : keepAlive.abandoned();
     }
 
     // ---- dispatching ---------------------------------------------------------------------------------
 
-    private void dispatchAll(List<Message> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
+    private void dispatchAll(List<Message> batch, Fetcher.Run run) {
         long now = System.nanoTime();
         List<Delivery> deliveries = new ArrayList<>(batch.size());
         for (Message msg : batch) {
@@ -249,7 +233,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
             deliveries.add(d);
         }
         for (int i = 0; i < deliveries.size(); i++) {
-            if (!fetcher.isFetching() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
+            if (!run.active() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
                 for (int j = i; j < deliveries.size(); j++) {
                     settlements.nak(deliveries.get(j), Duration.ZERO);
                 }
@@ -351,24 +335,6 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         if (d.settle()) {
             inFlight.remove(d);
             fetcher.release();
-            if (!fetcher.isFetching() && inFlight.isEmpty()) {
-                stopProgressThread();
-            }
-        }
-    }
-
-    /** Sends "in progress" for every delivery not acknowledged for a third of the ack wait. */
-    private void keepAlive() {
-        long now = System.nanoTime();
-        for (Delivery d : inFlight) {
-            if (now - d.lastProgressNanos() >= progressAfterNanos) {
-                try {
-                    d.message().inProgress();
-                } catch (RuntimeException e) {
-                    LOG.debug("Could not send progress for {}: {}", d, e.toString());
-                }
-                d.progressed(now);
-            }
         }
     }
 }
