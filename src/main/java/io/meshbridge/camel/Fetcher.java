@@ -6,67 +6,52 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
- * The pulling side of a {@link MeshConsumer}: {@code concurrentConsumers} threads, each a {@link Puller} on a
- * pull subscription of its own bound to the durable, hand batches of messages to the consumer.
+ * The fetching side of a {@link MeshConsumer}: one receiving thread ({@link Puller}, {@code MeshFetch[<durable>]})
+ * reads what the durable delivers, registers each message at once as a {@link Delivery} (so it is kept alive
+ * from its arrival, however long it waits) and queues it; {@code concurrentConsumers} dispatching threads
+ * ({@code MeshConsumer[<durable>]}) take batches from that queue and hand them to the consumer, running
+ * synchronous routes themselves. A dispatcher stuck in a long exchange holds only its own batch: the others go
+ * on with the queue.
  *
- * <p><b>Window.</b> The threads together never ask for more than {@code maxAckPending} messages minus those
- * delivered and not yet settled ({@link #release()} gives a place back) minus those already asked for. The
- * server enforces the same limit on the durable.
+ * <p><b>Window.</b> The receiver never asks for more than {@code maxAckPending} messages minus those delivered and
+ * not yet settled (queued ones included; {@link #release()} gives a place back) minus those already asked for.
+ * The server enforces the same limit on the durable.
  *
  * <p><b>Runs.</b> Each {@link #start()} begins a new {@link Run}; {@link #stop()} ends it at once. The threads
- * of a run check their own run, never a shared flag: a thread that is still inside a synchronous route when its
- * run ends stops after that exchange, hands the rest of its batch back and leaves, even if a newer run has
- * started meanwhile, so there are never more than {@code concurrentConsumers} threads dispatching.
+ * check their own run, never a shared flag: a dispatcher still inside a synchronous route when its run ends
+ * stops after that exchange and hands the rest of its batch back; the dispatchers of a newer run wait until
+ * every dispatcher of the older runs has left, so there are never more than {@code concurrentConsumers}
+ * dispatching threads and a single one keeps stream order.
  *
  * <p>Thread-safe.
  */
 final class Fetcher {
 
-    /** Receives the batches of the pulling threads, on those threads. */
-    interface Dispatch {
-        /** Hands over fetched messages; {@code run} tells whether fetching is still wanted. */
-        void accept(List<Message> batch, Run run);
+    /** What the fetcher works for: the consumer. */
+    interface Sink {
+        /** Registers a delivered message; called on the receiving thread as it arrives. */
+        Delivery delivered(Message message, long receivedNanos);
+
+        /** Dispatches a batch, on a dispatching thread; {@code run} tells whether fetching is still wanted. */
+        void dispatch(List<Delivery> batch, Run run);
     }
 
     /** One period of fetching, from {@link #start()} to {@link #stop()}. */
     static final class Run {
         private final CountDownLatch ended = new CountDownLatch(1);
-        private final CountDownLatch threadsLeft;
+        private final CountDownLatch dispatchersLeft;
         private final List<Run> earlier;
+        private final LinkedBlockingQueue<List<Delivery>> queue = new LinkedBlockingQueue<>();
 
-        Run(int threads, List<Run> earlier) {
-            this.threadsLeft = new CountDownLatch(threads);
+        Run(int dispatchers, List<Run> earlier) {
+            this.dispatchersLeft = new CountDownLatch(dispatchers);
             this.earlier = earlier;
-        }
-
-        /**
-         * Waits until every thread of the runs before this one has left (one may still be finishing an exchange
-         * in a synchronous route), so that at most {@code concurrentConsumers} threads dispatch at any time;
-         * returns false when this run ended first.
-         */
-        boolean awaitPreviousThreads() throws InterruptedException {
-            for (Run before : earlier) {
-                while (!before.threadsLeft.await(50, TimeUnit.MILLISECONDS)) {
-                    if (!active()) {
-                        return false;
-                    }
-                }
-            }
-            return active();
-        }
-
-        boolean threadsAllLeft() {
-            return threadsLeft.getCount() == 0;
-        }
-
-        /** A thread of this run has left. */
-        void threadLeft() {
-            threadsLeft.countDown();
         }
 
         /** Whether this run goes on. */
@@ -82,60 +67,91 @@ final class Fetcher {
         void end() {
             ended.countDown();
         }
+
+        /** Waits until the dispatchers of earlier runs have left; false when this run ended first. */
+        boolean awaitEarlierDispatchers() throws InterruptedException {
+            for (Run before : earlier) {
+                while (!before.dispatchersLeft.await(50, TimeUnit.MILLISECONDS)) {
+                    if (!active()) {
+                        return false;
+                    }
+                }
+            }
+            return active();
+        }
+
+        boolean dispatchersAllLeft() {
+            return dispatchersLeft.getCount() == 0;
+        }
+
+        void queue(List<Delivery> batch) {
+            queue.add(batch);
+        }
+
+        List<Delivery> next(long millis) throws InterruptedException {
+            return queue.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        List<Delivery> nextNow() {
+            return queue.poll();
+        }
     }
 
     private final JetStream js;
     private final String stream;
     private final String durable;
     private final MeshConfiguration config;
-    private final Dispatch dispatch;
+    private final Sink sink;
     private final ExecutorServiceManager executors;
     private final Object owner;
     /** Messages delivered to this consumer and not yet settled. */
     private final AtomicInteger unsettled = new AtomicInteger();
-    /** Messages asked for by live pull requests of all threads and not yet delivered. */
+    /** Messages asked for by live pull requests and not yet delivered. */
     private final AtomicInteger requested = new AtomicInteger();
     private final Object roomSignal = new Object();
     private final AtomicInteger waitingForRoom = new AtomicInteger();
-    private Run run;
-    /** Runs with threads that have not left yet: the threads of a new run wait for theirs. */
+    /** Runs whose dispatchers have not all left: the dispatchers of a new run wait for theirs. */
     private final List<Run> unfinished = new ArrayList<>();
-    private final List<Puller> pullers = new ArrayList<>();
+    private Run run;
+    private Puller puller;
     private ExecutorService threads;
 
-    Fetcher(JetStream js, String stream, String durable, MeshConfiguration config, Dispatch dispatch,
+    Fetcher(JetStream js, String stream, String durable, MeshConfiguration config, Sink sink,
             ExecutorServiceManager executors, Object owner) {
         this.js = js;
         this.stream = stream;
         this.durable = durable;
         this.config = config;
-        this.dispatch = dispatch;
+        this.sink = sink;
         this.executors = executors;
         this.owner = owner;
     }
 
-    /** Starts a new run of {@code concurrentConsumers} threads; a running one is ended first. */
+    /** Starts a new run: one receiving and {@code concurrentConsumers} dispatching threads. */
     synchronized void start() {
         stop();
         int count = config.getConcurrentConsumers();
-        unfinished.removeIf(Run::threadsAllLeft);
-        run = new Run(count, List.copyOf(unfinished));
-        unfinished.add(run);
+        unfinished.removeIf(Run::dispatchersAllLeft);
+        Run started = new Run(count, List.copyOf(unfinished));
+        unfinished.add(started);
+        run = started;
+        puller = new Puller(this, started);
         threads = executors.newFixedThreadPool(owner, "MeshConsumer[" + durable + "]", count);
+        executors.newThread("MeshFetch[" + durable + "]", puller::loop).start();
         for (int i = 0; i < count; i++) {
-            Puller puller = new Puller(this, run);
-            pullers.add(puller);
-            threads.execute(puller::loop);
+            threads.execute(() -> dispatchLoop(started));
         }
     }
 
     /**
-     * Ends the current run at once: the server is told to send nothing more to its subscriptions, then its
-     * threads hand back what they fetched and did not start.
+     * Ends the current run at once: the server is told to send nothing more to its subscription, then its
+     * threads hand back what was fetched and not started.
      */
     synchronized void stop() {
-        pullers.forEach(Puller::stopReceiving);
-        pullers.clear();
+        if (puller != null) {
+            puller.stopReceiving();
+            puller = null;
+        }
         if (run != null) {
             run.end();
             run = null;
@@ -159,7 +175,32 @@ final class Fetcher {
         }
     }
 
-    // ---- for the pullers ----------------------------------------------------------------------------
+    private void dispatchLoop(Run of) {
+        try {
+            if (of.awaitEarlierDispatchers()) {
+                while (of.active()) {
+                    List<Delivery> batch = of.next(100);
+                    if (batch != null) {
+                        sink.dispatch(batch, of);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            returnQueued(of);
+            of.dispatchersLeft.countDown();
+        }
+    }
+
+    /** Hands the queued batches of an ended run back (or finishes them, if the shutdown says so). */
+    void returnQueued(Run of) {
+        for (List<Delivery> batch = of.nextNow(); batch != null; batch = of.nextNow()) {
+            sink.dispatch(batch, of);
+        }
+    }
+
+    // ---- for the receiver ---------------------------------------------------------------------------
 
     JetStream js() {
         return js;
@@ -177,8 +218,8 @@ final class Fetcher {
         return config;
     }
 
-    void dispatch(List<Message> batch, Run of) {
-        dispatch.accept(batch, of);
+    Sink sink() {
+        return sink;
     }
 
     /** Places free in the window for new pull requests. */

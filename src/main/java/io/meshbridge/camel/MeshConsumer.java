@@ -3,8 +3,8 @@ package io.meshbridge.camel;
 import io.meshbridge.events.Bus;
 import io.meshbridge.events.EventCodec;
 import io.meshbridge.events.EventDecodeException;
+import io.meshbridge.events.EventHead;
 import io.meshbridge.events.EventTypes;
-import io.meshbridge.events.ReceivedEvent;
 import io.meshbridge.events.StreamPosition;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -138,7 +138,17 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
                 DeadLetters.retryDelay(backoff, deadLetterWindow), this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        fetcher = new Fetcher(js, stream, durable, config, this::dispatchAll, executors, this);
+        fetcher = new Fetcher(js, stream, durable, config, new Fetcher.Sink() {
+            @Override
+            public Delivery delivered(Message message, long receivedNanos) {
+                return register(message, receivedNanos);
+            }
+
+            @Override
+            public void dispatch(List<Delivery> batch, Fetcher.Run run) {
+                dispatchAll(batch, run);
+            }
+        }, executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
 
@@ -224,14 +234,13 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
 
     // ---- dispatching ---------------------------------------------------------------------------------
 
-    private void dispatchAll(List<Message> batch, Fetcher.Run run) {
-        long now = System.nanoTime();
-        List<Delivery> deliveries = new ArrayList<>(batch.size());
-        for (Message msg : batch) {
-            Delivery d = new Delivery(msg, now);
-            inFlight.add(d);
-            deliveries.add(d);
-        }
+    private Delivery register(Message message, long receivedNanos) {
+        Delivery d = new Delivery(message, receivedNanos);
+        inFlight.add(d);
+        return d;
+    }
+
+    private void dispatchAll(List<Delivery> deliveries, Fetcher.Run run) {
         for (int i = 0; i < deliveries.size(); i++) {
             if (!run.active() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
                 for (int j = i; j < deliveries.size(); j++) {
@@ -260,10 +269,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
                 return;
             }
             Message msg = d.message();
-            ReceivedEvent event = null;
+            EventHead head = null;
             try {
-                event = codec.decode(msg.getSubject(), msg.getData())
-                        .withDelivery(d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime()));
+                head = codec.scan(msg.getSubject(), msg.getData());
             } catch (EventDecodeException e) {
                 if (!config.isRaw()) {
                     settlements.deadLetter(d, EventDecodeException.class.getName() + ": " + e.getMessage());
@@ -271,7 +279,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
                 }
             }
             exchange = createExchange(false);
-            populate(exchange, d, event);
+            populate(exchange, d, head);
             Exchange ex = exchange;
             getAsyncProcessor().process(exchange, doneSync -> completed(d, ex));
         } catch (Throwable t) {
@@ -285,22 +293,14 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         }
     }
 
-    private void populate(Exchange exchange, Delivery d, ReceivedEvent event) {
+    private void populate(Exchange exchange, Delivery d, EventHead head) {
         Message msg = d.message();
-        org.apache.camel.Message in = exchange.getIn();
+        MeshMessage in = new MeshMessage(exchange, d, head);
         in.setBody(msg.getData());
-        in.setHeader(MeshConstants.SUBJECT, msg.getSubject());
-        in.setHeader(MeshConstants.SEQUENCE, d.sequence());
-        in.setHeader(MeshConstants.STREAM_TIME, d.streamTime());
-        in.setHeader(MeshConstants.DELIVERIES, d.deliveries());
-        in.setHeader(MeshConstants.EVENT_ID, d.eventId());
-        if (event != null) {
-            in.setHeader(MeshConstants.TYPE, event.event().type());
-            in.setHeader(MeshConstants.NODE, event.event().node());
-            if (event.event().timestamp() != null) {
-                in.setHeader(MeshConstants.TIMESTAMP, event.event().timestamp());
-            }
-            exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, event);
+        exchange.setIn(in);
+        if (head != null) {
+            exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, new ConsumedEvent(codec, msg.getSubject(),
+                    msg.getData(), head, d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime())));
         }
         exchange.setProperty(CONSUMED_ID_PROPERTY, d.eventId());
         exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, "UTF-8");

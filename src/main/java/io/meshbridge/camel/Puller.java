@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pulling thread of a {@link Fetcher}: a pull subscription bound to the durable, kept for the whole run,
- * with pull requests kept ahead of the route.
+ * The receiving thread of a {@link Fetcher}: a pull subscription bound to the durable, kept for the whole run,
+ * with pull requests kept ahead of the route. It only reads, registers and queues; it never runs the route, so
+ * what the server delivered is registered (and kept alive) at once, however long the route takes.
  *
  * <p><b>Why one long-lived subscription.</b> Every pull request's messages arrive on the same subscription,
  * so a message the server sends late (after the client stopped waiting for its request) is still received on
@@ -72,9 +73,6 @@ final class Puller {
     void loop() {
         Backoff.Attempts failures = RETRY.attempts();
         try {
-            if (!run.awaitPreviousThreads()) {
-                return;
-            }
             while (run.active()) {
                 List<Message> batch;
                 try {
@@ -99,15 +97,23 @@ final class Puller {
                 }
                 if (!batch.isEmpty()) {
                     failures.reset();
-                    fetcher.dispatch(batch, run);
+                    queue(batch);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             finish();
-            run.threadLeft();
+            fetcher.returnQueued(run);
         }
+    }
+
+    /** Registers the messages (kept alive from now on) and queues them for the dispatching threads. */
+    private void queue(List<Message> batch) {
+        long now = System.nanoTime();
+        List<Delivery> deliveries = new ArrayList<>(batch.size());
+        for (Message msg : batch) {
+            deliveries.add(fetcher.sink().delivered(msg, now));
+        }
+        run.queue(deliveries);
     }
 
     /** Reads what the pull requests delivered, up to a batch; empty after a quiet moment. */
