@@ -1,5 +1,6 @@
 package io.meshbridge.camel;
 
+import io.meshbridge.events.EventHead;
 import io.meshbridge.events.StreamPosition;
 import io.nats.client.Message;
 import io.nats.client.impl.NatsJetStreamMetaData;
@@ -26,6 +27,8 @@ final class Delivery {
     private final long receivedNanos;
     private volatile long lastProgressNanos;
     private volatile boolean abandoned;
+    private EventHead head;
+    private String undecodable;
 
     Delivery(Message message, long receivedNanos) {
         this.message = message;
@@ -65,6 +68,22 @@ final class Delivery {
     /** The {@code Nats-Msg-Id}, or {@code <stream>:<sequence>}. */
     String eventId() {
         return eventId;
+    }
+
+    /** Records the envelope check, on the receiving thread, before the delivery is queued for dispatch. */
+    void scanned(EventHead checked, String problem) {
+        this.head = checked;
+        this.undecodable = problem;
+    }
+
+    /** The checked envelope, or {@code null} when the payload is not an event. */
+    EventHead head() {
+        return head;
+    }
+
+    /** Why the payload is not an event, when {@link #head()} is {@code null}. */
+    String undecodable() {
+        return undecodable;
     }
 
     /** When the delivery arrived ({@link System#nanoTime()}). */

@@ -2,22 +2,15 @@ package io.meshbridge.camel;
 
 import io.meshbridge.events.Bus;
 import io.meshbridge.events.EventCodec;
-import io.meshbridge.events.EventDecodeException;
-import io.meshbridge.events.EventHead;
 import io.meshbridge.events.EventTypes;
-import io.meshbridge.events.StreamPosition;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
@@ -34,23 +27,30 @@ import org.slf4j.LoggerFactory;
  * <p><b>Start.</b> Ensures the dead-letter stream, then creates the durable (named by the {@code durable}
  * option, else after the route id) with explicit acknowledgement, unlimited server-side max deliver, the
  * route's filter, start position, ack wait and max ack pending; an existing durable created with another
- * filter or start position fails the start with a message naming the option. Then starts
- * {@code concurrentConsumers} fetching threads. Consumers (threads, routes or processes) using the same
+ * filter or start position fails the start with a message naming the option. Then starts fetching. Consumers (threads, routes or processes) using the same
  * durable share its messages: each message goes to one of them.
  *
- * <p><b>Fetching.</b> Each thread pulls up to {@code batchSize} messages, never more than the free places in
- * the window of {@code maxAckPending} unacknowledged messages. A pull returns as soon as at least one
- * message is available (it waits up to {@code pollTimeout} otherwise), so a partial batch never waits.
+ * <p><b>Fetching.</b> One receiving thread ({@code MeshFetch[<durable>]}) keeps one pull subscription bound to
+ * the durable and pull requests ahead of the route: up to {@code batchSize} messages, asked again once half
+ * arrived, never more than the free places in the window of {@code maxAckPending} unsettled messages; a request
+ * waits up to {@code pollTimeout} on the server, and a new one is always waiting, so an event published at a
+ * quiet time is delivered at once. It registers every message as it arrives (from then on it is kept alive, see
+ * below), checks that it is an event ({@code EventCodec.scan}) and queues it for the dispatching threads.
  *
- * <p><b>Exchanges.</b> The body is the payload as {@code byte[]} (convertible to {@code Event}, {@code Map}
- * and {@code String}); the headers are those of {@link MeshConstants}. Each exchange is handed to the route
- * asynchronously; a route without asynchronous steps runs on the fetching thread. Messages marked
- * {@code Mesh-Replay: true} are acknowledged and skipped unless {@code includeReplays=true}; payloads that
- * are not events go to the dead-letter stream at once unless {@code raw=true}.
+ * <p><b>Exchanges.</b> {@code concurrentConsumers} dispatching threads take batches from the queue. The body is
+ * the payload as {@code byte[]} (convertible to {@code Event}, {@code Map} and {@code String}); the headers are
+ * those of {@link MeshConstants}, filled in when a step first touches headers; the exchange property
+ * {@link MeshConstants#RECEIVED_EVENT_PROPERTY} holds a {@link ConsumedEvent} that decodes the data only when a
+ * step asks for it. Each exchange is handed to the route asynchronously; a route without asynchronous steps runs
+ * on the dispatching thread. Messages marked {@code Mesh-Replay: true} are acknowledged and skipped unless
+ * {@code includeReplays=true}; payloads that are not events go to the dead-letter stream at once unless
+ * {@code raw=true}.
  *
  * <p><b>Acknowledgement.</b> A message is acknowledged only when its exchange has completed successfully
- * (including asynchronous steps: the acknowledgement is sent from the exchange's completion callback). While
- * an exchange runs, "in progress" is sent every third of {@code ackWait} so the server does not redeliver it.
+ * (including asynchronous steps: the acknowledgement is sent from the exchange's completion callback). From
+ * its arrival until it is settled, "in progress" is sent for a message every third of {@code ackWait} so the
+ * server does not redeliver it, for at most {@code maxProcessingTime} (then it is logged, counted in
+ * {@link #getAbandoned()}, and left to the server's redelivery).
  *
  * <p><b>Failure.</b> A failed exchange is negatively acknowledged with the delay that {@code backoff} gives
  * for its attempt number. The attempt that is the {@code maxDeliver}-th, a {@link MeshPermanentException}
@@ -62,15 +62,17 @@ import org.slf4j.LoggerFactory;
  * <p><b>Stop.</b> Camel's graceful shutdown first suspends the consumer (so does suspending the route):
  * fetching stops at once, and already fetched messages whose exchange has not started are negatively
  * acknowledged without delay so that another consumer takes them, unless the route's shutdown running task is
- * {@code CompleteAllTasks}. Running exchanges finish and are acknowledged meanwhile;
+ * {@code CompleteAllTasks}; the subscription is drained first, so the server does not hand them back to this
+ * consumer. Running exchanges finish and are acknowledged meanwhile;
  * {@link #getPendingExchangesSize()} tells the shutdown how many are left. Only then is the consumer stopped.
  * The durable is never deleted. Resuming a suspended route fetches again.
  *
- * <p><b>Threading and order.</b> The fetching threads ({@code MeshConsumer[<durable>]}) hand exchanges to the
- * route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
+ * <p><b>Threading and order.</b> The dispatching threads ({@code MeshConsumer[<durable>]}) hand exchanges to
+ * the route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
  * exchange, dead-letter results are handled on jnats' threads, and one thread per consumer
- * ({@code MeshProgress[<durable>]}) sends "in progress". With one fetching thread and a synchronous route,
- * messages are processed in stream order, except retried ones; otherwise no order is guaranteed.
+ * ({@code MeshProgress[<durable>]}) sends "in progress". After a resume, new dispatchers start only once the
+ * old ones have left. With one dispatching thread and a synchronous route, messages are processed in stream
+ * order, except retried ones; otherwise no order is guaranteed.
  *
  * <p>A message negatively acknowledged at stop counts as a delivery on the server, so after many stops
  * during its processing a message may reach {@code maxDeliver} with fewer real attempts.
@@ -138,17 +140,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
                 DeadLetters.retryDelay(backoff, deadLetterWindow), this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        fetcher = new Fetcher(js, stream, durable, config, new Fetcher.Sink() {
-            @Override
-            public Delivery delivered(Message message, long receivedNanos) {
-                return register(message, receivedNanos);
-            }
-
-            @Override
-            public void dispatch(List<Delivery> batch, Fetcher.Run run) {
-                dispatchAll(batch, run);
-            }
-        }, executors, this);
+        ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, backoff,
+                () -> shutdownRunningTask);
+        fetcher = new Fetcher(js, stream, durable, config, dispatcher, executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
 
@@ -230,105 +224,6 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     /** Exchanges no longer kept from redelivery because they ran past {@code maxProcessingTime}. */
     public long getAbandoned() {
         return keepAlive == null ? 0 : keepAlive.abandoned();
-    }
-
-    // ---- dispatching ---------------------------------------------------------------------------------
-
-    private Delivery register(Message message, long receivedNanos) {
-        Delivery d = new Delivery(message, receivedNanos);
-        inFlight.add(d);
-        return d;
-    }
-
-    private void dispatchAll(List<Delivery> deliveries, Fetcher.Run run) {
-        for (int i = 0; i < deliveries.size(); i++) {
-            if (!run.active() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
-                for (int j = i; j < deliveries.size(); j++) {
-                    settlements.nak(deliveries.get(j), Duration.ZERO);
-                }
-                LOG.debug("Stopping: returned {} fetched message(s) to durable {}", deliveries.size() - i, durable);
-                return;
-            }
-            dispatch(deliveries.get(i));
-        }
-    }
-
-    private void dispatch(Delivery d) {
-        Exchange exchange = null;
-        try {
-            if (settlements.settledEarlier(d)) {
-                return;
-            }
-            if (!config.isIncludeReplays() && d.isReplay()) {
-                settlements.ack(d);
-                return;
-            }
-            if (d.deliveries() > config.getMaxDeliver()) {
-                settlements.deadLetter(d, "delivered " + d.deliveries() + " times, more than maxDeliver=" + config.getMaxDeliver()
-                        + ": an earlier attempt did not finish (the worker stopped or lost its connection)");
-                return;
-            }
-            Message msg = d.message();
-            EventHead head = null;
-            try {
-                head = codec.scan(msg.getSubject(), msg.getData());
-            } catch (EventDecodeException e) {
-                if (!config.isRaw()) {
-                    settlements.deadLetter(d, EventDecodeException.class.getName() + ": " + e.getMessage());
-                    return;
-                }
-            }
-            exchange = createExchange(false);
-            populate(exchange, d, head);
-            Exchange ex = exchange;
-            getAsyncProcessor().process(exchange, doneSync -> completed(d, ex));
-        } catch (Throwable t) {
-            if (exchange != null) {
-                exchange.setException(t);
-                completed(d, exchange);
-            } else {
-                LOG.warn("Could not hand {} to the route: {}", d, t.toString());
-                settlements.nak(d, backoffFor(d.deliveries()));
-            }
-        }
-    }
-
-    private void populate(Exchange exchange, Delivery d, EventHead head) {
-        Message msg = d.message();
-        MeshMessage in = new MeshMessage(exchange, d, head);
-        in.setBody(msg.getData());
-        exchange.setIn(in);
-        if (head != null) {
-            exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, new ConsumedEvent(codec, msg.getSubject(),
-                    msg.getData(), head, d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime())));
-        }
-        exchange.setProperty(CONSUMED_ID_PROPERTY, d.eventId());
-        exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, "UTF-8");
-    }
-
-    /** Called once the exchange has completed, on whatever thread completed it. */
-    private void completed(Delivery d, Exchange exchange) {
-        if (!d.complete()) {
-            return;
-        }
-        Throwable error = exchange.getException();
-        boolean failed = error != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast();
-        releaseExchange(exchange, false);
-        if (!failed) {
-            settlements.ack(d);
-        } else if (MeshPermanentException.isPermanent(error)) {
-            settlements.deadLetter(d, DeadLetters.describe(error));
-        } else if (d.deliveries() >= config.getMaxDeliver()) {
-            settlements.deadLetter(d, DeadLetters.describe(error));
-        } else {
-            Duration delay = backoffFor(d.deliveries());
-            LOG.debug("Attempt {} of {} failed ({}); retrying in {}", d.deliveries(), d, error, delay);
-            settlements.nak(d, delay);
-        }
-    }
-
-    private Duration backoffFor(long attempt) {
-        return MeshConfiguration.delayAfter(backoff, attempt);
     }
 
     private void settle(Delivery d) {
