@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * Measures a drain from outside: polls the durable's consumer info from the benchmark process while a child
  * JVM consumes {@code n} stored events (stream sequences 1..n), and times the ack floor from the first poll
  * at or above 10% of {@code n} to the first poll at {@code n}, so the child's start-up is not counted. The rate
- * is the events acknowledged between those two polls over the time between them.
+ * is the events acknowledged between those two polls over the time between them; the child's CPU time over
+ * the same span gives its CPU cost per event, which other work on the machine disturbs less than the rate.
  *
  * <p>While it waits it watches for stalls: when the ack floor stands still for {@link #STALL} it prints the
  * consumer's state and writes a thread dump of the child, once per stall. After the child has stopped,
@@ -34,12 +35,13 @@ final class AckFloorMeter {
      * @param rate       events acknowledged per second between 10% and 100% of the ack floor
      * @param startup    seconds from the child's start to 10% acknowledged
      * @param drain      seconds from 10% to 100% acknowledged
+     * @param cpuPerThousand CPU milliseconds the child used per 1,000 events between 10% and 100% (-1: unknown)
      * @param delivered  deliveries counted by the server (consumer sequence) once the child stopped
      * @param redelivered messages the server counts as redelivered and not yet acknowledged, at the end
      * @param ackPending messages delivered and not acknowledged, at the end
      * @param stalls     what was seen at each stall, empty when the ack floor never stood still for 5 s
      */
-    record Drain(double rate, double startup, double drain, long delivered, long redelivered, long ackPending,
+    record Drain(double rate, double startup, double drain, double cpuPerThousand, long delivered, long redelivered, long ackPending,
                  List<String> stalls) {
 
         Drain {
@@ -52,13 +54,14 @@ final class AckFloorMeter {
         }
 
         Drain settled(ConsumerInfo end) {
-            return new Drain(rate, startup, drain, end.getDelivered().getConsumerSequence(), end.getRedelivered(),
+            return new Drain(rate, startup, drain, cpuPerThousand, end.getDelivered().getConsumerSequence(), end.getRedelivered(),
                     end.getNumAckPending(), stalls);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,.0f/s (start %.1f s, drain %.2f s%s%s)", rate, startup, drain,
+            return String.format(Locale.ROOT, "%,.0f/s (start %.1f s, drain %.2f s, CPU %.1f ms/1000%s%s)", rate,
+                    startup, drain, cpuPerThousand,
                     delivered < 0 ? "" : String.format(Locale.ROOT, ", delivered %,d, redelivered %d, ack pending %d",
                             delivered, redelivered, ackPending),
                     stalls.isEmpty() ? "" : ", " + stalls.size() + " STALL(S)");
@@ -83,6 +86,7 @@ final class AckFloorMeter {
         long deadline = started + limit.toNanos();
         long t10 = -1;
         long f10 = 0;
+        long cpu10 = -1;
         long lastFloor = -1;
         long lastMove = started;
         boolean stallSeen = false;
@@ -95,10 +99,14 @@ final class AckFloorMeter {
                 if (t10 < 0 && floor >= n / 10) {
                     t10 = now;
                     f10 = floor;
+                    cpu10 = child.cpuMillis();
                 }
                 if (floor >= n) {
                     double seconds = (now - t10) / 1e9;
-                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, -1, -1, -1, stalls);
+                    long cpu = child.cpuMillis();
+                    double cpuPerThousand = cpu < 0 || cpu10 < 0 ? -1 : (cpu - cpu10) * 1000.0 / (n - f10);
+                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, cpuPerThousand, -1, -1, -1,
+                            stalls);
                 }
                 if (floor != lastFloor) {
                     lastFloor = floor;

@@ -71,8 +71,7 @@ public final class ArchiveBench {
                 Path file = drains.dir(id).resolve("events.jsonl" + extension(compression));
                 return drains.raw(id, way.args(compression, file), d -> lines(d, n, raw));
             });
-            table.rate("archive, `" + compression + "` (events/s)", ConsumerBench.rates(r.product()),
-                    ConsumerBench.rates(r.baseline()), 0.75);
+            ConsumerBench.rows(table, "archive, `" + compression + "`", r.product(), r.baseline(), 0.75);
             table.note(String.format(Locale.ROOT, "%s: product %s; raw %s", compression, perEvent(product.get(0), n),
                     perEvent(raw.get(0), n)));
         }

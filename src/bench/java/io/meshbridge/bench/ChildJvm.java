@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm implements AutoCloseable {
 
+    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -73,6 +75,20 @@ final class ChildJvm implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * The CPU time the child has used so far (user and system, from {@code /proc/<pid>/stat}, in clock ticks of
+     * 10 ms), or -1 when it cannot be read.
+     */
+    long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** SIGTERM, then waits for the exit; returns the exit code. */

@@ -64,7 +64,7 @@ public final class ConsumerBench {
         Rounds.Result<AckFloorMeter.Drain> r = Rounds.alternate("no-op", Rounds.count(),
                 () -> drains.product("bench_noop_" + ++round[0], noopRoute("bench_noop_" + round[0]), null),
                 () -> drains.raw("bench_raw_noop_" + round[0], way.args("noop", null), null));
-        table.rate("`mesh:` → no-op step (events/s)", rates(r.product()), rates(r.baseline()), 0.85);
+        rows(table, "`mesh:` → no-op step", r.product(), r.baseline(), 0.85);
     }
 
     private static void stalls(WorkerDrains drains, Table table) throws Exception {
@@ -134,12 +134,23 @@ public final class ConsumerBench {
             System.out.println(line.append(" (load ").append(CoreBench.loadAverage()).append(')'));
         }
         for (int k = 0; k < ways.size(); k++) {
-            table.rate("raw " + ways.get(k) + ", " + work + " (events/s), against " + ways.get(0),
-                    rates(results.get(k)), rates(results.get(0)), 0);
+            rows(table, "raw " + ways.get(k) + ", " + work + ", against " + ways.get(0), results.get(k),
+                    results.get(0), 0);
         }
     }
 
     static Stats rates(List<AckFloorMeter.Drain> drains) {
         return Stats.of(drains.stream().map(AckFloorMeter.Drain::rate).toList());
+    }
+
+    /** A rate row (events/s, target {@code minShare} of raw, 0 for none) and a row of the child's CPU per event. */
+    static void rows(Table table, String what, List<AckFloorMeter.Drain> product, List<AckFloorMeter.Drain> raw,
+                     double minShare) {
+        table.rate(what + " (events/s)", rates(product), rates(raw), minShare);
+        table.latency(what + ": child CPU per 1,000 events", cpu(product), cpu(raw), 0);
+    }
+
+    private static Stats cpu(List<AckFloorMeter.Drain> drains) {
+        return Stats.of(drains.stream().map(AckFloorMeter.Drain::cpuPerThousand).toList());
     }
 }
