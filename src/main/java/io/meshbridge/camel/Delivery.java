@@ -5,7 +5,7 @@ import io.meshbridge.events.StreamPosition;
 import io.nats.client.Message;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One delivery of a stored message to a {@link MeshConsumer}, from the fetch until its final
@@ -22,8 +22,12 @@ final class Delivery {
     private final long deliveries;
     private final Instant streamTime;
     private final String eventId;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final AtomicBoolean completed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<Delivery> SETTLED =
+            AtomicIntegerFieldUpdater.newUpdater(Delivery.class, "settled");
+    private static final AtomicIntegerFieldUpdater<Delivery> COMPLETED =
+            AtomicIntegerFieldUpdater.newUpdater(Delivery.class, "completed");
+    private volatile int settled;
+    private volatile int completed;
     private final long receivedNanos;
     private volatile long lastProgressNanos;
     private volatile boolean abandoned;
@@ -110,12 +114,12 @@ final class Delivery {
 
     /** Marks the exchange as completed; {@code true} the first time only. */
     boolean complete() {
-        return completed.compareAndSet(false, true);
+        return COMPLETED.compareAndSet(this, 0, 1);
     }
 
     /** Marks the final acknowledgement as sent; {@code true} the first time only. */
     boolean settle() {
-        return settled.compareAndSet(false, true);
+        return SETTLED.compareAndSet(this, 0, 1);
     }
 
     /** Whether the replay marker {@code Mesh-Replay: true} is set. */

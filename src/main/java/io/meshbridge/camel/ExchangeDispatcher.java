@@ -116,8 +116,9 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         if (head != null) {
             exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, new ConsumedEvent(codec, msg.getSubject(),
                     msg.getData(), head, d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime())));
+        } else {
+            exchange.setProperty(MeshConsumer.CONSUMED_ID_PROPERTY, d.eventId());
         }
-        exchange.setProperty(MeshConsumer.CONSUMED_ID_PROPERTY, d.eventId());
         exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, "UTF-8");
     }
 

@@ -79,7 +79,10 @@ import org.slf4j.LoggerFactory;
  */
 public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
 
-    /** Exchange property: the id of the consumed event, to tell an inherited id header from a chosen one. */
+    /**
+     * Exchange property: the id of a consumed payload that is not an event ({@code raw=true}); for events the
+     * {@link ConsumedEvent} carries it. Tells an inherited id header from a chosen one.
+     */
     static final String CONSUMED_ID_PROPERTY = "CamelMeshConsumedEventId";
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshConsumer.class);
