@@ -1,167 +1,156 @@
 package io.meshbridge.bench;
 
-import io.meshbridge.camel.MeshComponent;
-import io.meshbridge.testing.NatsServer;
-import io.nats.client.ConsumerContext;
-import io.nats.client.Connection;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
-import io.nats.client.JetStream;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Message;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.StreamConfiguration;
-import io.nats.client.impl.Headers;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The {@code mesh:} consumer against a raw jnats pull consumer: N stored events consumed into a no-op step,
- * each acknowledged on its own, with the same batch size and the same max ack pending. A round ends when
- * every message is acknowledged (the consumer's ack floor reaches the last sequence); each round uses a new
- * durable. Alternating rounds after a warm-up; medians with min–max.
+ * The {@code mesh:} consumer of the worker, measured from outside: the worker jar runs a YAML route
+ * {@code from: mesh:events.>} with one no-op step (the component's defaults) and drains the stored events;
+ * the raw program ({@link RawDrain}) drains them with plain jnats in its own JVM. Both are child processes,
+ * each round a new durable; the rate is read from the durable's ack floor (see {@link AckFloorMeter}).
  *
- * <p>Run: {@code mvn -q -B test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.meshbridge.bench.ConsumerBench}; sizes with
- * {@code -Dbench.rounds=5 -Dbench.consumer.n=100000}.
+ * <p>Modes ({@code -Dbench.mode}):
+ * <ul>
+ *   <li>{@code throughput} (default): a warm-up round of each side, then {@code bench.rounds} (5) rounds
+ *       alternating product and raw; medians with min–max, and the ratio against the target 0.85.</li>
+ *   <li>{@code stalls}: {@code bench.stall.rounds} (20) consecutive drains by the product; flags every round
+ *       slower than half the median rate, and every round in which the server delivered a message more than
+ *       once (delivered consumer sequence above {@code n}, or anything redelivered or unacknowledged).</li>
+ *   <li>{@code raw}: the raw ways of {@code bench.raw.ways} (e.g. {@code fetch:500,fetch:1000,pipelined:500})
+ *       against each other, with {@code bench.raw.work} ({@code noop}, {@code none}, {@code gzip},
+ *       {@code zstd}): to find the strongest plain jnats baseline.</li>
+ *   <li>{@code selfcheck}: one raw drain that holds back one acknowledgement (the server redelivers it after
+ *       the ack wait), to show that the stall check sees a stall and a message delivered twice.</li>
+ * </ul>
+ * Sizes: {@code bench.n} (200,000 events). See {@link WorkerDrains} for the jar and directories.
  */
 public final class ConsumerBench {
 
-    private static final String STREAM = "MESH_EVENTS";
-    private static final int BATCH = 100;
-    private static final int MAX_ACK_PENDING = 1_000;
-    private static final Duration ROUND_LIMIT = Duration.ofMinutes(3);
-
-    private final Connection connection;
-    private final JetStreamManagement jsm;
-    private final int n;
-    private final AtomicInteger durables = new AtomicInteger();
-
-    private ConsumerBench(Connection connection, int n) throws Exception {
-        this.connection = connection;
-        this.jsm = connection.jetStreamManagement();
-        this.n = n;
+    private ConsumerBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        CoreBench.quietLogging();
-        int rounds = Integer.getInteger("bench.rounds", 5);
-        int n = Integer.getInteger("bench.consumer.n", 100_000);
-        Table table = new Table();
-        try (NatsServer server = NatsServer.startDefault(); Connection connection = server.connect()) {
-            CoreBench.printEnvironment(server);
-            ConsumerBench bench = new ConsumerBench(connection, n);
-            bench.fill();
-            System.out.printf(Locale.ROOT, "%nmesh: consumer, %,d stored events per round, batch %d, max ack"
-                    + " pending %d, per-message acks, no-op step (events/s)%n", n, BATCH, MAX_ACK_PENDING);
-            Rounds.Result<Double> r = Rounds.alternate("consume", rounds, bench::product, bench::baseline);
-            table.rate("mesh: consumer → no-op (events/s)", Stats.of(r.product()), Stats.of(r.baseline()), 0.70);
+        String mode = System.getProperty("bench.mode", "throughput");
+        switch (mode) {
+            case "throughput" -> WorkerDrains.session("mesh: consumer → no-op step", ConsumerBench::throughput);
+            case "stalls" -> WorkerDrains.session("mesh: consumer → no-op step, stall check", ConsumerBench::stalls);
+            case "raw" -> WorkerDrains.session("raw jnats ways", ConsumerBench::rawWays);
+            case "selfcheck" -> WorkerDrains.session("stall detection self-check", ConsumerBench::selfCheck);
+            default -> throw new IllegalArgumentException("bench.mode must be throughput, stalls, raw or selfcheck,"
+                    + " was " + mode);
         }
-        System.out.println();
-        System.out.println("load average at end: " + CoreBench.loadAverage());
-        table.print();
     }
 
-    private void fill() throws Exception {
-        fill(connection, STREAM, n);
+    /** A YAML route file with one route {@code id} (also its durable) from all events into a no-op step. */
+    static String noopRoute(String id) {
+        return """
+                - route:
+                    id: %s
+                    from:
+                      uri: "mesh:events.>"
+                      steps:
+                        - setProperty:
+                            name: bench
+                            constant: "no-op"
+                """.formatted(id);
     }
 
-    /** Creates {@code stream} on {@code events.>} and stores {@code n} sample events with ids in it. */
-    static void fill(Connection connection, String stream, int n) throws Exception {
-        JetStreamManagement jsm = connection.jetStreamManagement();
-        jsm.addStream(StreamConfiguration.builder().name(stream).subjects("events.>").build());
-        JetStream js = connection.jetStream();
-        SampleEvents.Wire wire = SampleEvents.wire(new io.meshbridge.events.Bus(connection, "bench"));
-        for (int i = 0; i < n; i++) {
-            int k = i % wire.size();
-            js.publishAsync(wire.subjects()[k], new Headers().put("Nats-Msg-Id", "bench-" + i),
-                    wire.payloads()[k]);
-            if (i % 5_000 == 4_999) {
-                connection.flush(Duration.ofSeconds(30));
+    private static void throughput(WorkerDrains drains, Table table) throws Exception {
+        RawWay way = RawWay.fromSystemProperties();
+        System.out.printf(Locale.ROOT, "product: worker jar, route from mesh:events.> (component defaults) into"
+                + " one no-op step%nraw:     %s, ack() each%n%n", way);
+        int[] round = {0};
+        Rounds.Result<AckFloorMeter.Drain> r = Rounds.alternate("no-op", Rounds.count(),
+                () -> drains.product("bench_noop_" + ++round[0], noopRoute("bench_noop_" + round[0]), null),
+                () -> drains.raw("bench_raw_noop_" + round[0], way.args("noop", null), null));
+        rows(table, "`mesh:` → no-op step", r.product(), r.baseline(), 0.85);
+    }
+
+    private static void stalls(WorkerDrains drains, Table table) throws Exception {
+        int rounds = Integer.getInteger("bench.stall.rounds", 20);
+        System.out.printf(Locale.ROOT, "%d consecutive drains of %,d events by the worker (no-op route), each a"
+                + " new durable; a stall is the ack floor standing still for %d s%n%n", rounds, drains.n(),
+                AckFloorMeter.STALL.toSeconds());
+        List<AckFloorMeter.Drain> all = new ArrayList<>();
+        for (int i = 1; i <= rounds; i++) {
+            AckFloorMeter.Drain d = drains.product("bench_stall_" + i, noopRoute("bench_stall_" + i), null);
+            all.add(d);
+            System.out.printf(Locale.ROOT, "  drain %2d: %s (load %s)%n", i, d, CoreBench.loadAverage());
+        }
+        Stats stats = rates(all);
+        System.out.printf(Locale.ROOT, "%nmedian %,.0f/s, min %,.0f/s, max %,.0f/s%n", stats.median(), stats.min(),
+                stats.max());
+        int slow = 0;
+        int unclean = 0;
+        for (int i = 0; i < all.size(); i++) {
+            AckFloorMeter.Drain d = all.get(i);
+            if (d.rate() < stats.median() / 2) {
+                slow++;
+                System.out.printf(Locale.ROOT, "  !!! drain %d slower than half the median: %s%n", i + 1, d);
+            }
+            if (!d.clean(drains.n())) {
+                unclean++;
+                System.out.printf(Locale.ROOT, "  !!! drain %d delivered %,d times for %,d events (redelivered %d,"
+                        + " ack pending %d)%n", i + 1, d.delivered(), drains.n(), d.redelivered(), d.ackPending());
             }
         }
-        while (jsm.getStreamInfo(stream).getStreamState().getMsgCount() < n) {
-            connection.flush(Duration.ofSeconds(30));
-        }
+        String verdict = slow == 0 && unclean == 0 ? "no stall, every event delivered once"
+                : slow + " slow drain(s), " + unclean + " drain(s) with a message delivered more than once";
+        System.out.println("stall check: " + verdict);
+        table.note("stall check over " + rounds + " drains: " + verdict + String.format(Locale.ROOT,
+                "; rates median %,.0f/s (%,.0f–%,.0f)", stats.median(), stats.min(), stats.max()));
     }
 
-    double product() throws Exception {
-        String durable = "bench_mesh_" + durables.incrementAndGet();
-        CountDownLatch done = new CountDownLatch(n);
-        CamelContext ctx = meshContext(connection, STREAM);
-        ctx.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("mesh:events.>?durable=" + durable + "&batchSize=" + BATCH + "&maxAckPending="
-                        + MAX_ACK_PENDING).routeId(durable).process(exchange -> done.countDown());
-            }
-        });
-        long start = System.nanoTime();
-        ctx.start();
-        try {
-            awaitAllAcked(durable, done);
-            return rate(start);
-        } finally {
-            ctx.stop();
-            jsm.deleteConsumer(STREAM, durable);
-        }
+    /** One raw drain that leaves one message unacknowledged once: must be seen as a stall and not clean. */
+    private static void selfCheck(WorkerDrains drains, Table table) throws Exception {
+        List<String> args = new ArrayList<>(RawWay.fromSystemProperties().args("noop", null));
+        args.add("skipAck=" + drains.n() / 2);
+        AckFloorMeter.Drain d = drains.raw("bench_selfcheck", args, null);
+        boolean detected = !d.stalls().isEmpty() && d.delivered() == drains.n() + 1 && !d.clean(drains.n());
+        System.out.println("  raw drain with one acknowledgement held back: " + d);
+        System.out.println(detected ? "self-check passed: the stall and the second delivery were seen"
+                : "!!!!! SELF-CHECK FAILED: the held-back acknowledgement was not seen as a stall and a redelivery");
     }
 
-    /** A Camel context whose {@code mesh} component uses {@code connection} and {@code stream}. */
-    static CamelContext meshContext(Connection connection, String stream) {
-        CamelContext ctx = new DefaultCamelContext();
-        MeshComponent mesh = new MeshComponent();
-        mesh.setConnection(connection);
-        mesh.setStream(stream);
-        mesh.setNodeName("bench");
-        ctx.addComponent("mesh", mesh);
-        return ctx;
-    }
-
-    double baseline() throws Exception {
-        String durable = "bench_raw_" + durables.incrementAndGet();
-        long start = System.nanoTime();
-        jsm.addOrUpdateConsumer(STREAM, ConsumerConfiguration.builder().durable(durable)
-                .ackPolicy(AckPolicy.Explicit).maxAckPending(MAX_ACK_PENDING).build());
-        ConsumerContext consumer = connection.getStreamContext(STREAM).getConsumerContext(durable);
-        FetchConsumeOptions fetch = FetchConsumeOptions.builder().maxMessages(BATCH).noWaitExpiresIn(5_000).build();
-        CountDownLatch done = new CountDownLatch(n);
-        while (done.getCount() > 0) {
-            try (FetchConsumer fc = consumer.fetch(fetch)) {
-                for (Message m = fc.nextMessage(); m != null; m = fc.nextMessage()) {
-                    m.ack();
-                    done.countDown();
+    private static void rawWays(WorkerDrains drains, Table table) throws Exception {
+        String work = System.getProperty("bench.raw.work", "noop");
+        List<RawWay> ways = RawWay.list(System.getProperty("bench.raw.ways", "fetch:500,pipelined:500"));
+        System.out.printf(Locale.ROOT, "raw ways %s, work %s, alternating, first round a warm-up%n%n", ways, work);
+        List<List<AckFloorMeter.Drain>> results = new ArrayList<>();
+        ways.forEach(w -> results.add(new ArrayList<>()));
+        int rounds = Rounds.count();
+        for (int round = 0; round <= rounds; round++) {
+            StringBuilder line = new StringBuilder(round == 0 ? "  warm-up:" : "  round " + round + ":");
+            for (int k = 0; k < ways.size(); k++) {
+                String durable = "bench_rawway_" + k + "_" + round;
+                java.nio.file.Path file = drains.dir(durable).resolve("events.out");
+                AckFloorMeter.Drain d = drains.raw(durable, ways.get(k).args(work, file), null);
+                line.append(' ').append(ways.get(k)).append(' ').append(Stats.Unit.RATE.format(d.rate())).append("/s");
+                if (round > 0) {
+                    results.get(k).add(d);
                 }
             }
+            System.out.println(line.append(" (load ").append(CoreBench.loadAverage()).append(')'));
         }
-        awaitAllAcked(durable, done);
-        double rate = rate(start);
-        jsm.deleteConsumer(STREAM, durable);
-        return rate;
-    }
-
-    private void awaitAllAcked(String durable, CountDownLatch processed) throws Exception {
-        if (!processed.await(ROUND_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException(durable + ": only " + (n - processed.getCount()) + " of " + n
-                    + " processed within " + ROUND_LIMIT);
-        }
-        long deadline = System.nanoTime() + ROUND_LIMIT.toNanos();
-        while (jsm.getConsumerInfo(STREAM, durable).getAckFloor().getStreamSequence() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(durable + ": acknowledgements missing after " + ROUND_LIMIT);
-            }
-            connection.flush(Duration.ofSeconds(5));
+        for (int k = 0; k < ways.size(); k++) {
+            rows(table, "raw " + ways.get(k) + ", " + work + ", against " + ways.get(0), results.get(k),
+                    results.get(0), 0);
         }
     }
 
-    private double rate(long startNanos) {
-        return n / ((System.nanoTime() - startNanos) / 1e9);
+    static Stats rates(List<AckFloorMeter.Drain> drains) {
+        return Stats.of(drains.stream().map(AckFloorMeter.Drain::rate).toList());
+    }
+
+    /** A rate row (events/s, target {@code minShare} of raw, 0 for none) and a row of the child's CPU per event. */
+    static void rows(Table table, String what, List<AckFloorMeter.Drain> product, List<AckFloorMeter.Drain> raw,
+                     double minShare) {
+        table.rate(what + " (events/s)", rates(product), rates(raw), minShare);
+        table.latency(what + ": child CPU per 1,000 events", cpu(product), cpu(raw), 0);
+    }
+
+    private static Stats cpu(List<AckFloorMeter.Drain> drains) {
+        return Stats.of(drains.stream().map(AckFloorMeter.Drain::cpuPerThousand).toList());
     }
 }

@@ -21,6 +21,11 @@ final class Rounds {
     private Rounds() {
     }
 
+    /** Counted rounds per side: {@code bench.rounds}, default 5. */
+    static int count() {
+        return Integer.getInteger("bench.rounds", 5);
+    }
+
     static <T> Result<T> alternate(String name, int rounds, Round<T> product, Round<T> baseline)
             throws Exception {
         List<T> p = new ArrayList<>();
@@ -29,7 +34,8 @@ final class Rounds {
             T pr = product.run();
             T br = baseline.run();
             String label = round == 0 ? "warm-up" : "round " + round;
-            System.out.printf("  %s %s: product %s, raw %s%n", name, label, describe(pr), describe(br));
+            System.out.printf("  %s %s: product %s, raw %s (load %s)%n", name, label, describe(pr), describe(br),
+                    CoreBench.loadAverage());
             if (round > 0) {
                 p.add(pr);
                 b.add(br);

@@ -40,6 +40,10 @@ final class Table {
     }
 
     void print() {
+        if (rows.isEmpty()) {
+            notes.forEach(System.out::println);
+            return;
+        }
         System.out.println();
         System.out.println("| measurement | mesh-bridge | raw jnats | ratio | target | met |");
         System.out.println("|---|---:|---:|---:|---|---|");

@@ -22,19 +22,30 @@ import java.util.Base64;
 public final class Lines {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final byte[] EVENT_MEMBER = ",\"event\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAM_MEMBER = ascii("{\"stream\":");
+    private static final byte[] CREATED_MEMBER = ascii(",\"stream_created\":\"");
+    private static final byte[] SEQ_MEMBER = ascii("\",\"seq\":");
+    private static final byte[] SUBJECT_MEMBER = ascii(",\"subject\":");
+    private static final byte[] TIME_MEMBER = ascii(",\"time\":\"");
+    private static final byte[] ID_MEMBER = ascii("\",\"id\":");
+    private static final byte[] EVENT_MEMBER = ascii(",\"event\":");
 
     private Lines() {
     }
 
     /** Appends the line of {@code record}, with its line break, to {@code out}. */
     static void write(ArchiveRecord record, ByteArrayOutputStream out) {
-        out.writeBytes(ascii("{\"stream\":"));
+        out.writeBytes(STREAM_MEMBER);
         string(out, record.stream());
-        out.writeBytes(ascii(",\"stream_created\":\"" + Timestamps.format(record.streamCreated()) + "\""));
-        out.writeBytes(ascii(",\"seq\":" + record.sequence() + ",\"subject\":"));
+        out.writeBytes(CREATED_MEMBER);
+        asciiTo(out, Timestamps.format(record.streamCreated()));
+        out.writeBytes(SEQ_MEMBER);
+        asciiTo(out, Long.toString(record.sequence()));
+        out.writeBytes(SUBJECT_MEMBER);
         string(out, record.subject());
-        out.writeBytes(ascii(",\"time\":\"" + Timestamps.format(record.time()) + "\",\"id\":"));
+        out.writeBytes(TIME_MEMBER);
+        asciiTo(out, Timestamps.format(record.time()));
+        out.writeBytes(ID_MEMBER);
         string(out, record.id());
         byte[] payload = record.payload();
         if (hasLineBreak(payload)) {
@@ -181,8 +192,27 @@ public final class Lines {
 
     private static void string(ByteArrayOutputStream out, String value) {
         out.write('"');
-        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value));
+        if (isPlain(value)) {
+            asciiTo(out, value);
+        } else {
+            out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value));
+        }
         out.write('"');
+    }
+
+    /** Printable ASCII that JSON writes as it is. */
+    private static boolean isPlain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void asciiTo(ByteArrayOutputStream out, String s) {
+        out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static byte[] ascii(String s) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,12 +28,23 @@ final class PathLayout {
     private static final Pattern SAFE_LITERAL = Pattern.compile("[A-Za-z0-9._-]+");
     private static final int HASH_LENGTH = 8;
 
+    /** Cached directories at most; the cache starts again when full (types are few in practice). */
+    private static final int MAX_CACHED = 4096;
+
     private final Path root;
     private final String template;
+    /** Seconds in which the directory cannot change: the finest time token of the template. */
+    private final long granularity;
+    /** Directory by subject, for the time slot it was made for. */
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(long slot, Path dir) {
+    }
 
     PathLayout(Path root, String template) {
         this.root = root.toAbsolutePath().normalize();
         this.template = validate(template);
+        this.granularity = template.contains("{mm}") ? 60 : template.contains("{HH}") ? 3600 : 86400;
     }
 
     /**
@@ -73,6 +85,20 @@ final class PathLayout {
      * @throws IllegalStateException if the result were outside the root (cannot happen; a last guard)
      */
     Path directoryFor(Instant time, String subject) {
+        long slot = Math.floorDiv(time.getEpochSecond(), granularity);
+        Cached known = cache.get(subject);
+        if (known != null && known.slot() == slot) {
+            return known.dir();
+        }
+        Path dir = build(time, subject);
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(subject, new Cached(slot, dir));
+        return dir;
+    }
+
+    private Path build(Instant time, String subject) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC);
         String type = sanitize(typeOf(subject));
         Matcher m = TOKEN.matcher(template);

@@ -10,6 +10,7 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The dead-letter stream {@value MeshConstants#DLQ_STREAM} and the messages written to it.
@@ -38,9 +39,38 @@ final class DeadLetters {
                 .build();
     }
 
-    /** Creates the dead-letter stream when missing; an existing one is used as it is. */
-    static void ensureStream(Connection connection) throws IOException, JetStreamApiException {
-        StreamSetup.ensure(connection, streamConfiguration(), false);
+    /** The longest a dead letter's write may take before it counts as failed. */
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Creates the dead-letter stream when missing (an existing one is used as it is) and returns its duplicate
+     * window, which {@link #retryDelay} must stay inside.
+     */
+    static Duration ensureStream(Connection connection) throws IOException, JetStreamApiException {
+        Duration window = StreamSetup.ensure(connection, streamConfiguration(), false).info().getConfiguration()
+                .getDuplicateWindow();
+        return window == null || window.isZero() ? DUPLICATE_WINDOW : window;
+    }
+
+    /**
+     * How long to wait before writing a dead letter again after its write failed: the route's last backoff,
+     * shortened so that the retry comes well inside the dead-letter stream's duplicate window. A write whose
+     * acknowledgement was lost may have been stored; its retry carries the same id and is stored once only while
+     * the stream still remembers that id, that is for {@code window} after the first write. The first write
+     * may take up to {@link #WRITE_TIMEOUT} to fail; the retry is redelivered after the delay; half the rest
+     * of the window is left for the redelivery itself.
+     *
+     * @throws IllegalArgumentException when the window is too short to retry safely at all
+     */
+    static Duration retryDelay(List<Duration> backoff, Duration window) {
+        Duration room = window.minus(WRITE_TIMEOUT).dividedBy(2);
+        if (room.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the duplicate window of " + MeshConstants.DLQ_STREAM + " (" + window
+                    + ") is too short: a dead letter's write is retried with the same id and must be remembered for"
+                    + " at least " + WRITE_TIMEOUT.plusSeconds(2) + "; raise the stream's duplicate window");
+        }
+        Duration last = backoff.get(backoff.size() - 1);
+        return last.compareTo(room) > 0 ? room : last;
     }
 
     /** The dead-letter subject of a route: {@code mesh.dlq.<routeId>} (sanitised to one token). */

@@ -1,10 +1,11 @@
 package io.meshbridge.camel;
 
+import io.meshbridge.events.EventHead;
 import io.meshbridge.events.StreamPosition;
 import io.nats.client.Message;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One delivery of a stored message to a {@link MeshConsumer}, from the fetch until its final
@@ -21,9 +22,17 @@ final class Delivery {
     private final long deliveries;
     private final Instant streamTime;
     private final String eventId;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private final AtomicBoolean completed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<Delivery> SETTLED =
+            AtomicIntegerFieldUpdater.newUpdater(Delivery.class, "settled");
+    private static final AtomicIntegerFieldUpdater<Delivery> COMPLETED =
+            AtomicIntegerFieldUpdater.newUpdater(Delivery.class, "completed");
+    private volatile int settled;
+    private volatile int completed;
+    private final long receivedNanos;
     private volatile long lastProgressNanos;
+    private volatile boolean abandoned;
+    private EventHead head;
+    private String undecodable;
 
     Delivery(Message message, long receivedNanos) {
         this.message = message;
@@ -35,6 +44,7 @@ final class Delivery {
         String msgId = message.hasHeaders() ? message.getHeaders().getFirst(MeshConstants.NATS_MSG_ID) : null;
         this.eventId = msgId != null && !msgId.isEmpty() ? msgId
                 : new StreamPosition(stream, sequence, streamTime).derivedId();
+        this.receivedNanos = receivedNanos;
         this.lastProgressNanos = receivedNanos;
     }
 
@@ -64,6 +74,36 @@ final class Delivery {
         return eventId;
     }
 
+    /** Records the envelope check, on the receiving thread, before the delivery is queued for dispatch. */
+    void scanned(EventHead checked, String problem) {
+        this.head = checked;
+        this.undecodable = problem;
+    }
+
+    /** The checked envelope, or {@code null} when the payload is not an event. */
+    EventHead head() {
+        return head;
+    }
+
+    /** Why the payload is not an event, when {@link #head()} is {@code null}. */
+    String undecodable() {
+        return undecodable;
+    }
+
+    /** When the delivery arrived ({@link System#nanoTime()}). */
+    long receivedNanos() {
+        return receivedNanos;
+    }
+
+    /** Whether "in progress" is no longer sent for it (it ran past {@code maxProcessingTime}). */
+    boolean isAbandoned() {
+        return abandoned;
+    }
+
+    void abandon() {
+        abandoned = true;
+    }
+
     long lastProgressNanos() {
         return lastProgressNanos;
     }
@@ -74,12 +114,12 @@ final class Delivery {
 
     /** Marks the exchange as completed; {@code true} the first time only. */
     boolean complete() {
-        return completed.compareAndSet(false, true);
+        return COMPLETED.compareAndSet(this, 0, 1);
     }
 
     /** Marks the final acknowledgement as sent; {@code true} the first time only. */
     boolean settle() {
-        return settled.compareAndSet(false, true);
+        return SETTLED.compareAndSet(this, 0, 1);
     }
 
     /** Whether the replay marker {@code Mesh-Replay: true} is set. */

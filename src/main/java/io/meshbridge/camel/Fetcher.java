@@ -1,89 +1,163 @@
 package io.meshbridge.camel;
 
-import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.spi.ExecutorServiceManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The pulling side of a {@link MeshConsumer}: {@code concurrentConsumers} threads fetch batches from the
- * durable and hand them to {@code dispatch}, never holding more than {@code maxAckPending} messages that
- * are not yet settled (each settled message gives its place back through {@link #release()}). A fetch
- * returns as soon as at least one message is there, or after the poll timeout. Fetch failures are retried
- * with a growing pause (at most 5 s) until {@link #stop()}.
+ * The fetching side of a {@link MeshConsumer}: one receiving thread ({@link Puller}, {@code MeshFetch[<durable>]})
+ * reads what the durable delivers, registers each message at once as a {@link Delivery} (so it is kept alive
+ * from its arrival, however long it waits) and queues it; {@code concurrentConsumers} dispatching threads
+ * ({@code MeshConsumer[<durable>]}) take batches from that queue and hand them to the consumer, running
+ * synchronous routes themselves. A dispatcher stuck in a long exchange holds only its own batch: the others go
+ * on with the queue.
+ *
+ * <p><b>Window.</b> The receiver never asks for more than {@code maxAckPending} messages minus those delivered and
+ * not yet settled (queued ones included; {@link #release()} gives a place back) minus those already asked for.
+ * The server enforces the same limit on the durable.
+ *
+ * <p><b>Runs.</b> Each {@link #start()} begins a new {@link Run}; {@link #stop()} ends it at once. The threads
+ * check their own run, never a shared flag: a dispatcher still inside a synchronous route when its run ends
+ * stops after that exchange and hands the rest of its batch back; the dispatchers of a newer run wait until
+ * every dispatcher of the older runs has left, so there are never more than {@code concurrentConsumers}
+ * dispatching threads and a single one keeps stream order.
+ *
+ * <p>Thread-safe.
  */
 final class Fetcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Fetcher.class);
-    private static final Duration MAX_ERROR_PAUSE = Duration.ofSeconds(5);
+    /** What the fetcher works for: the consumer. */
+    interface Sink {
+        /** Registers a delivered message; called on the receiving thread as it arrives. */
+        Delivery delivered(Message message, long receivedNanos);
+
+        /** Dispatches a batch, on a dispatching thread; {@code run} tells whether fetching is still wanted. */
+        void dispatch(List<Delivery> batch, Run run);
+    }
+
+    /** One period of fetching, from {@link #start()} to {@link #stop()}. */
+    static final class Run {
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private final CountDownLatch dispatchersLeft;
+        private final List<Run> earlier;
+        private final LinkedBlockingQueue<List<Delivery>> queue = new LinkedBlockingQueue<>();
+
+        Run(int dispatchers, List<Run> earlier) {
+            this.dispatchersLeft = new CountDownLatch(dispatchers);
+            this.earlier = earlier;
+        }
+
+        /** Whether this run goes on. */
+        boolean active() {
+            return ended.getCount() > 0;
+        }
+
+        /** Waits up to {@code millis} or until the run ends; returns whether it ended. */
+        boolean awaitEnd(long millis) throws InterruptedException {
+            return ended.await(millis, TimeUnit.MILLISECONDS);
+        }
+
+        void end() {
+            ended.countDown();
+        }
+
+        /** Waits until the dispatchers of earlier runs have left; false when this run ended first. */
+        boolean awaitEarlierDispatchers() throws InterruptedException {
+            for (Run before : earlier) {
+                while (!before.dispatchersLeft.await(50, TimeUnit.MILLISECONDS)) {
+                    if (!active()) {
+                        return false;
+                    }
+                }
+            }
+            return active();
+        }
+
+        boolean dispatchersAllLeft() {
+            return dispatchersLeft.getCount() == 0;
+        }
+
+        void queue(List<Delivery> batch) {
+            queue.add(batch);
+        }
+
+        List<Delivery> next(long millis) throws InterruptedException {
+            return queue.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        List<Delivery> nextNow() {
+            return queue.poll();
+        }
+    }
 
     private final JetStream js;
     private final String stream;
     private final String durable;
     private final MeshConfiguration config;
-    private final Consumer<List<Message>> dispatch;
+    private final Sink sink;
     private final ExecutorServiceManager executors;
     private final Object owner;
-    /** Places for unsettled messages: {@code maxAckPending}, shared by the fetching threads. */
-    private final Semaphore window;
-    private final Set<FetchConsumer> openFetches = ConcurrentHashMap.newKeySet();
-    private volatile boolean fetching;
-    private volatile CountDownLatch stopSignal = new CountDownLatch(0);
+    /** Messages delivered to this consumer and not yet settled. */
+    private final AtomicInteger unsettled = new AtomicInteger();
+    /** Messages asked for by live pull requests and not yet delivered. */
+    private final AtomicInteger requested = new AtomicInteger();
+    private final Object roomSignal = new Object();
+    private final AtomicInteger waitingForRoom = new AtomicInteger();
+    /** Runs whose dispatchers have not all left: the dispatchers of a new run wait for theirs. */
+    private final List<Run> unfinished = new ArrayList<>();
+    private Run run;
+    private Puller puller;
     private ExecutorService threads;
 
-    Fetcher(JetStream js, String stream, String durable, MeshConfiguration config,
-            Consumer<List<Message>> dispatch, ExecutorServiceManager executors, Object owner) {
+    Fetcher(JetStream js, String stream, String durable, MeshConfiguration config, Sink sink,
+            ExecutorServiceManager executors, Object owner) {
         this.js = js;
         this.stream = stream;
         this.durable = durable;
         this.config = config;
-        this.dispatch = dispatch;
+        this.sink = sink;
         this.executors = executors;
         this.owner = owner;
-        this.window = new Semaphore(Math.max(0, config.getMaxAckPending()));
     }
 
-    /** Whether the fetching threads run (false from {@link #stop()} on). */
-    boolean isFetching() {
-        return fetching;
-    }
-
-    /** Gives back the place of one settled message. */
-    void release() {
-        window.release();
-    }
-
+    /** Starts a new run: one receiving and {@code concurrentConsumers} dispatching threads. */
     synchronized void start() {
-        stopSignal = new CountDownLatch(1);
-        fetching = true;
+        stop();
         int count = config.getConcurrentConsumers();
+        unfinished.removeIf(Run::dispatchersAllLeft);
+        Run started = new Run(count, List.copyOf(unfinished));
+        unfinished.add(started);
+        run = started;
+        puller = new Puller(this, started);
         threads = executors.newFixedThreadPool(owner, "MeshConsumer[" + durable + "]", count);
+        executors.newThread("MeshFetch[" + durable + "]", puller::loop).start();
         for (int i = 0; i < count; i++) {
-            threads.execute(this::fetchLoop);
+            threads.execute(() -> dispatchLoop(started));
         }
     }
 
-    /** Stops fetching at once: open pulls are closed; dispatched messages are not touched. */
+    /**
+     * Ends the current run at once: the server is told to send nothing more to its subscription, then its
+     * threads hand back what was fetched and not started.
+     */
     synchronized void stop() {
-        fetching = false;
-        stopSignal.countDown();
-        for (FetchConsumer fetch : openFetches) {
-            closeQuietly(fetch);
+        if (puller != null) {
+            puller.stopReceiving();
+            puller = null;
+        }
+        if (run != null) {
+            run.end();
+            run = null;
+        }
+        synchronized (roomSignal) {
+            roomSignal.notifyAll();
         }
         if (threads != null) {
             executors.shutdown(threads);
@@ -91,104 +165,91 @@ final class Fetcher {
         }
     }
 
-    private void fetchLoop() {
-        ConsumerContext context = null;
-        Duration pause = Duration.ZERO;
-        while (fetching) {
-            int reserved = 0;
-            List<Message> batch = new ArrayList<>();
-            Exception failure = null;
-            try {
-                reserved = reserve();
-                if (reserved == 0) {
-                    continue;
-                }
-                if (context == null) {
-                    context = js.getConsumerContext(stream, durable);
-                }
-                fetch(context, reserved, batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
-            } catch (Exception e) {
-                failure = e;
-            } finally {
-                if (reserved > batch.size()) {
-                    window.release(reserved - batch.size());
-                }
-            }
-            dispatch.accept(batch);
-            if (failure != null) {
-                if (!fetching || Thread.currentThread().isInterrupted()) {
-                    break;
-                }
-                context = null;
-                pause = pause.isZero() ? Duration.ofMillis(100)
-                        : pause.multipliedBy(2).compareTo(MAX_ERROR_PAUSE) > 0 ? MAX_ERROR_PAUSE : pause.multipliedBy(2);
-                logFetchFailure(failure, pause);
-                try {
-                    stopSignal.await(pause.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            } else if (!batch.isEmpty()) {
-                pause = Duration.ZERO;
+    /** Gives back the place of one settled message. */
+    void release() {
+        unsettled.decrementAndGet();
+        if (waitingForRoom.get() > 0) {
+            synchronized (roomSignal) {
+                roomSignal.notifyAll();
             }
         }
     }
 
-    /** Takes between 1 and {@code batchSize} places in the window; 0 when none came free within a moment. */
-    private int reserve() throws InterruptedException {
-        if (!window.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-            return 0;
-        }
-        int got = 1;
-        while (got < config.getBatchSize() && window.tryAcquire()) {
-            got++;
-        }
-        return got;
-    }
-
-    private void fetch(ConsumerContext context, int max, List<Message> into) throws Exception {
-        FetchConsumeOptions options = FetchConsumeOptions.builder()
-                .maxMessages(max)
-                .noWaitExpiresIn(config.getPollTimeout().toMillis())
-                .build();
-        if (!fetching) {
-            return;
-        }
-        FetchConsumer fetch = context.fetch(options);
-        openFetches.add(fetch);
+    private void dispatchLoop(Run of) {
         try {
-            Message msg;
-            while ((msg = fetch.nextMessage()) != null) {
-                if (msg.isJetStream()) {
-                    into.add(msg);
+            if (of.awaitEarlierDispatchers()) {
+                while (of.active()) {
+                    List<Delivery> batch = of.next(100);
+                    if (batch != null) {
+                        sink.dispatch(batch, of);
+                    }
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            openFetches.remove(fetch);
-            closeQuietly(fetch);
+            returnQueued(of);
+            of.dispatchersLeft.countDown();
         }
     }
 
-    private void logFetchFailure(Exception e, Duration pause) {
-        if (e instanceof JetStreamApiException api && api.getApiErrorCode() == DurableSetup.CONSUMER_NOT_FOUND) {
-            LOG.error("Durable {} on stream {} no longer exists; retrying in {} ms (restart the route to create"
-                    + " it again)", durable, stream, pause.toMillis());
-        } else if (pause.equals(MAX_ERROR_PAUSE)) {
-            LOG.warn("Fetching from durable {} failed: {}; retrying in {} ms", durable, e.toString(), pause.toMillis());
-        } else {
-            LOG.debug("Fetching from durable {} failed: {}; retrying in {} ms", durable, e.toString(), pause.toMillis());
+    /** Hands the queued batches of an ended run back (or finishes them, if the shutdown says so). */
+    void returnQueued(Run of) {
+        for (List<Delivery> batch = of.nextNow(); batch != null; batch = of.nextNow()) {
+            sink.dispatch(batch, of);
         }
     }
 
-    private static void closeQuietly(FetchConsumer fetch) {
-        try {
-            fetch.close();
-        } catch (Exception e) {
-            LOG.debug("Closing a fetch failed: {}", e.toString());
+    // ---- for the receiver ---------------------------------------------------------------------------
+
+    JetStream js() {
+        return js;
+    }
+
+    String stream() {
+        return stream;
+    }
+
+    String durable() {
+        return durable;
+    }
+
+    MeshConfiguration config() {
+        return config;
+    }
+
+    Sink sink() {
+        return sink;
+    }
+
+    /** Places free in the window for new pull requests. */
+    int room() {
+        return config.getMaxAckPending() - unsettled.get() - requested.get();
+    }
+
+    void requested(int n) {
+        requested.addAndGet(n);
+    }
+
+    /** Messages arrived: {@code asked} by a known pull request, {@code unasked} by one already forgotten. */
+    void delivered(int asked, int unasked) {
+        if (asked > 0) {
+            requested.addAndGet(-asked);
+        }
+        unsettled.addAndGet(asked + unasked);
+    }
+
+    /** Waits up to {@code millis} for a place in the window, or for the run to end. */
+    void awaitRoom(Run of, long millis) throws InterruptedException {
+        synchronized (roomSignal) {
+            waitingForRoom.incrementAndGet();
+            try {
+                if (room() <= 0 && of.active()) {
+                    roomSignal.wait(millis);
+                }
+            } finally {
+                waitingForRoom.decrementAndGet();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.meshbridge.camel;
 
 import io.meshbridge.events.Backoff;
+import io.nats.client.Message;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,6 +101,22 @@ final class GapChecks {
             gaps.emitPending();
             dispatched = true;
         }
+    }
+
+    /** {@code sink}, with {@link #beforeDispatch()} before each of its dispatches. */
+    Fetcher.Sink beforeDispatching(Fetcher.Sink sink) {
+        return new Fetcher.Sink() {
+            @Override
+            public Delivery delivered(Message message, long receivedNanos) {
+                return sink.delivered(message, receivedNanos);
+            }
+
+            @Override
+            public void dispatch(List<Delivery> batch, Fetcher.Run run) {
+                beforeDispatch();
+                sink.dispatch(batch, run);
+            }
+        };
     }
 
     /** Stops the periodic checks. */

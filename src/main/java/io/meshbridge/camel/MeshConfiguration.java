@@ -29,6 +29,9 @@ import org.apache.camel.util.TimeUtils;
  *   on the server's durable;</li>
  *   <li>{@code ackWait} (30s): the server redelivers a message not acknowledged within it; the consumer
  *   sends "in progress" for running exchanges well before;</li>
+ *   <li>{@code maxProcessingTime} (10m): how long a running exchange is kept from redelivery with "in
+ *   progress"; then the consumer stops extending it, logs and counts it, and the server redelivers the message
+ *   after {@code ackWait}; {@code 0} extends it for as long as it runs;</li>
  *   <li>{@code backoff} (1s,5s,30s): delays before the 2nd, 3rd, ... attempt of a failed message, the last
  *   one repeating;</li>
  *   <li>{@code maxDeliver} (5): attempts before a failed message goes to the dead-letter stream;</li>
@@ -83,6 +86,13 @@ public class MeshConfiguration implements Cloneable {
                             + " exchanges are kept alive with 'in progress' acknowledgements.")
     private Duration ackWait = Duration.ofSeconds(30);
 
+    @UriParam(label = "consumer", defaultValue = "10m", javaType = "java.time.Duration",
+              description = "How long a running exchange is kept from redelivery. After it the consumer stops"
+                            + " sending 'in progress', logs and counts it, and the server redelivers the"
+                            + " message after ackWait (to this or another worker). 0 keeps it for as long as it"
+                            + " runs. At least ackWait when set.")
+    private Duration maxProcessingTime = Duration.ofMinutes(10);
+
     @UriParam(label = "consumer", defaultValue = "1s,5s,30s", description = "Delays before retrying a failed"
                                                                             + " message: the n-th failed"
                                                                             + " attempt waits the n-th value,"
@@ -136,6 +146,11 @@ public class MeshConfiguration implements Cloneable {
         positive("concurrentConsumers", concurrentConsumers);
         if (ackWait == null || ackWait.toMillis() < 100) {
             throw new IllegalArgumentException("ackWait must be at least 100ms, was " + ackWait);
+        }
+        if (maxProcessingTime == null || maxProcessingTime.isNegative()
+                || !maxProcessingTime.isZero() && maxProcessingTime.compareTo(ackWait) < 0) {
+            throw new IllegalArgumentException("maxProcessingTime must be 0 (no limit) or at least ackWait ("
+                    + ackWait + "), was " + maxProcessingTime);
         }
         if (pollTimeout == null || pollTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("pollTimeout must be at least 1s, was " + pollTimeout);
@@ -304,6 +319,15 @@ public class MeshConfiguration implements Cloneable {
     /** The server's redelivery timeout for unacknowledged messages. */
     public void setAckWait(Duration ackWait) {
         this.ackWait = ackWait;
+    }
+
+    public Duration getMaxProcessingTime() {
+        return maxProcessingTime;
+    }
+
+    /** How long a running exchange is kept alive with "in progress"; zero for as long as it runs. */
+    public void setMaxProcessingTime(Duration maxProcessingTime) {
+        this.maxProcessingTime = maxProcessingTime;
     }
 
     public String getBackoff() {

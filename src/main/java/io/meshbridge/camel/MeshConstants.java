@@ -70,9 +70,11 @@ public final class MeshConstants {
     public static final String DUPLICATE = "CamelMeshDuplicate";
 
     /**
-     * Exchange property set by the consumer: the consumed event as an {@code io.meshbridge.events.ReceivedEvent},
-     * with its payload bytes as stored, its id and its stream position; absent when the payload is not an
-     * event ({@code raw=true}). Unlike the body and headers, steps of the route do not change it.
+     * Exchange property set by the consumer: the consumed event, a {@link ConsumedEvent} with its payload bytes as
+     * stored, its checked envelope, its id and its stream position, decoded on demand; read it as an
+     * {@code io.meshbridge.events.ReceivedEvent} with {@code exchange.getProperty(RECEIVED_EVENT_PROPERTY,
+     * ReceivedEvent.class)}. Absent when the payload is not an event ({@code raw=true}). Unlike the body and
+     * headers, steps of the route do not change it.
      */
     public static final String RECEIVED_EVENT_PROPERTY = "CamelMeshReceivedEvent";
 

@@ -2,27 +2,19 @@ package io.meshbridge.camel;
 
 import io.meshbridge.events.Bus;
 import io.meshbridge.events.EventCodec;
-import io.meshbridge.events.EventDecodeException;
 import io.meshbridge.events.EventTypes;
-import io.meshbridge.events.ReceivedEvent;
-import io.meshbridge.events.StreamPosition;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.Message;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -35,23 +27,30 @@ import org.slf4j.LoggerFactory;
  * <p><b>Start.</b> Ensures the dead-letter stream, then creates the durable (named by the {@code durable}
  * option, else after the route id) with explicit acknowledgement, unlimited server-side max deliver, the
  * route's filter, start position, ack wait and max ack pending; an existing durable created with another
- * filter or start position fails the start with a message naming the option. Then starts
- * {@code concurrentConsumers} fetching threads. Consumers (threads, routes or processes) using the same
+ * filter or start position fails the start with a message naming the option. Then starts fetching. Consumers (threads, routes or processes) using the same
  * durable share its messages: each message goes to one of them.
  *
- * <p><b>Fetching.</b> Each thread pulls up to {@code batchSize} messages, never more than the free places in
- * the window of {@code maxAckPending} unacknowledged messages. A pull returns as soon as at least one
- * message is available (it waits up to {@code pollTimeout} otherwise), so a partial batch never waits.
+ * <p><b>Fetching.</b> One receiving thread ({@code MeshFetch[<durable>]}) keeps one pull subscription bound to
+ * the durable and pull requests ahead of the route: up to {@code batchSize} messages, asked again once half
+ * arrived, never more than the free places in the window of {@code maxAckPending} unsettled messages; a request
+ * waits up to {@code pollTimeout} on the server, and a new one is always waiting, so an event published at a
+ * quiet time is delivered at once. It registers every message as it arrives (from then on it is kept alive, see
+ * below), checks that it is an event ({@code EventCodec.scan}) and queues it for the dispatching threads.
  *
- * <p><b>Exchanges.</b> The body is the payload as {@code byte[]} (convertible to {@code Event}, {@code Map}
- * and {@code String}); the headers are those of {@link MeshConstants}. Each exchange is handed to the route
- * asynchronously; a route without asynchronous steps runs on the fetching thread. Messages marked
- * {@code Mesh-Replay: true} are acknowledged and skipped unless {@code includeReplays=true}; payloads that
- * are not events go to the dead-letter stream at once unless {@code raw=true}.
+ * <p><b>Exchanges.</b> {@code concurrentConsumers} dispatching threads take batches from the queue. The body is
+ * the payload as {@code byte[]} (convertible to {@code Event}, {@code Map} and {@code String}); the headers are
+ * those of {@link MeshConstants}, filled in when a step first touches headers; the exchange property
+ * {@link MeshConstants#RECEIVED_EVENT_PROPERTY} holds a {@link ConsumedEvent} that decodes the data only when a
+ * step asks for it. Each exchange is handed to the route asynchronously; a route without asynchronous steps runs
+ * on the dispatching thread. Messages marked {@code Mesh-Replay: true} are acknowledged and skipped unless
+ * {@code includeReplays=true}; payloads that are not events go to the dead-letter stream at once unless
+ * {@code raw=true}.
  *
  * <p><b>Acknowledgement.</b> A message is acknowledged only when its exchange has completed successfully
- * (including asynchronous steps: the acknowledgement is sent from the exchange's completion callback). While
- * an exchange runs, "in progress" is sent every third of {@code ackWait} so the server does not redeliver it.
+ * (including asynchronous steps: the acknowledgement is sent from the exchange's completion callback). From
+ * its arrival until it is settled, "in progress" is sent for a message every third of {@code ackWait} so the
+ * server does not redeliver it, for at most {@code maxProcessingTime} (then it is logged, counted in
+ * {@link #getAbandoned()}, and left to the server's redelivery).
  *
  * <p><b>Failure.</b> A failed exchange is negatively acknowledged with the delay that {@code backoff} gives
  * for its attempt number. The attempt that is the {@code maxDeliver}-th, a {@link MeshPermanentException}
@@ -63,22 +62,27 @@ import org.slf4j.LoggerFactory;
  * <p><b>Stop.</b> Camel's graceful shutdown first suspends the consumer (so does suspending the route):
  * fetching stops at once, and already fetched messages whose exchange has not started are negatively
  * acknowledged without delay so that another consumer takes them, unless the route's shutdown running task is
- * {@code CompleteAllTasks}. Running exchanges finish and are acknowledged meanwhile;
+ * {@code CompleteAllTasks}; the subscription is drained first, so the server does not hand them back to this
+ * consumer. Running exchanges finish and are acknowledged meanwhile;
  * {@link #getPendingExchangesSize()} tells the shutdown how many are left. Only then is the consumer stopped.
  * The durable is never deleted. Resuming a suspended route fetches again.
  *
- * <p><b>Threading and order.</b> The fetching threads ({@code MeshConsumer[<durable>]}) hand exchanges to the
- * route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
+ * <p><b>Threading and order.</b> The dispatching threads ({@code MeshConsumer[<durable>]}) hand exchanges to
+ * the route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
  * exchange, dead-letter results are handled on jnats' threads, and one thread per consumer
- * ({@code MeshProgress[<durable>]}) sends "in progress". With one fetching thread and a synchronous route,
- * messages are processed in stream order, except retried ones; otherwise no order is guaranteed.
+ * ({@code MeshProgress[<durable>]}) sends "in progress". After a resume, new dispatchers start only once the
+ * old ones have left. With one dispatching thread and a synchronous route, messages are processed in stream
+ * order, except retried ones; otherwise no order is guaranteed.
  *
  * <p>A message negatively acknowledged at stop counts as a delivery on the server, so after many stops
  * during its processing a message may reach {@code maxDeliver} with fewer real attempts.
  */
 public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
 
-    /** Exchange property: the id of the consumed event, to tell an inherited id header from a chosen one. */
+    /**
+     * Exchange property: the id of a consumed payload that is not an event ({@code raw=true}); for events the
+     * {@link ConsumedEvent} carries it. Tells an inherited id header from a chosen one.
+     */
     static final String CONSUMED_ID_PROPERTY = "CamelMeshConsumedEventId";
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshConsumer.class);
@@ -90,8 +94,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private Settlements settlements;
     private Fetcher fetcher;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
-    private final Object progressLock = new Object();
-    private ScheduledExecutorService progressThread;
+    private KeepAlive keepAlive;
     private JetStream js;
     private EventCodec codec;
     private String stream;
@@ -99,8 +102,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private String routeLabel;
     private String deadLetterSubject;
     private List<Duration> backoff;
-    private long progressAfterNanos;
-    // retention gaps: checked before the first dispatch, then periodically (see RetentionGaps)
+    // retention gaps: first check at start, then periodic; its event before the first dispatch (RetentionGaps)
     private GapChecks gapChecks;
 
     /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
@@ -144,16 +146,20 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         backoff = config.backoffDelays();
         codec = Bus.codecFor(connection);
         js = connection.jetStream();
-        settlements = new Settlements(js, deadLetterSubject, routeLabel, durable, backoff, this::settle);
-        fetcher = new Fetcher(js, stream, durable, config, this::dispatchAll,
-                getEndpoint().getCamelContext().getExecutorServiceManager(), this);
-        DeadLetters.ensureStream(connection);
+        Duration deadLetterWindow = DeadLetters.ensureStream(connection);
+        settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
+                DeadLetters.retryDelay(backoff, deadLetterWindow), this::settle);
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, backoff,
+                () -> shutdownRunningTask);
+        gapChecks = GapChecks.of(this);
+        fetcher = new Fetcher(js, stream, durable, config, gapChecks.beforeDispatching(dispatcher), executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
-        gapChecks = GapChecks.of(this);
         gapChecks.start();
 
-        progressAfterNanos = config.getAckWait().toNanos() / 3;
+        keepAlive = new KeepAlive(inFlight, durable, config.getAckWait(), config.getMaxProcessingTime());
+        keepAlive.start(executors, this);
         startFetching();
         LOG.info("Consuming {} from stream {} with durable {} ({} thread(s), batch {}, max ack pending {})",
                 filter, stream, durable, config.getConcurrentConsumers(), config.getBatchSize(),
@@ -175,35 +181,38 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     @Override
     protected void doStop() throws Exception {
         stopFetching();
-        if (gapChecks != null) {
-            gapChecks.stop();
-        }
         if (!inFlight.isEmpty()) {
             LOG.warn("Stopping durable {} with {} message(s) unacknowledged; the server redelivers them after ackWait",
                     durable, inFlight.size());
+        }
+        stopKeepAlive();
+        if (gapChecks != null) {
+            gapChecks.stop();
         }
         super.doStop();
     }
 
     private void startFetching() {
         shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
-        startProgressThread();
         fetcher.start();
     }
 
-    /** Stops fetching; running exchanges go on and are acknowledged when they complete. */
+    /** Stops fetching; running exchanges go on, kept alive, and are acknowledged when they complete. */
     private void stopFetching() {
         if (fetcher != null) {
             fetcher.stop();
         }
-        if (inFlight.isEmpty()) {
-            stopProgressThread();
+    }
+
+    private void stopKeepAlive() {
+        if (keepAlive != null) {
+            keepAlive.stop();
         }
     }
 
     @Override
     protected void doShutdown() throws Exception {
-        stopProgressThread();
+        stopKeepAlive();
         super.doShutdown();
     }
 
@@ -223,165 +232,19 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         if (forced) {
             LOG.warn("Forced shutdown of durable {} with {} message(s) unacknowledged; the server redelivers them"
                     + " after ackWait", durable, inFlight.size());
-            stopProgressThread();
+            stopKeepAlive();
         }
     }
 
-    private void startProgressThread() {
-        synchronized (progressLock) {
-            if (progressThread == null) {
-                long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), config.getAckWait().toNanos() / 6);
-                progressThread = getEndpoint().getCamelContext().getExecutorServiceManager()
-                        .newSingleThreadScheduledExecutor(this, "MeshProgress[" + durable + "]");
-                progressThread.scheduleAtFixedRate(this::keepAlive, tick, tick, TimeUnit.NANOSECONDS);
-            }
-        }
-    }
-
-    private void stopProgressThread() {
-        synchronized (progressLock) {
-            if (progressThread != null) {
-                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(progressThread);
-                progressThread = null;
-            }
-        }
-    }
-
-    // ---- dispatching ---------------------------------------------------------------------------------
-
-    private void dispatchAll(List<Message> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        List<Delivery> deliveries = new ArrayList<>(batch.size());
-        for (Message msg : batch) {
-            Delivery d = new Delivery(msg, now);
-            inFlight.add(d);
-            deliveries.add(d);
-        }
-        gapChecks.beforeDispatch();
-        for (int i = 0; i < deliveries.size(); i++) {
-            if (!fetcher.isFetching() && shutdownRunningTask != ShutdownRunningTask.CompleteAllTasks) {
-                for (int j = i; j < deliveries.size(); j++) {
-                    settlements.nak(deliveries.get(j), Duration.ZERO);
-                }
-                LOG.debug("Stopping: returned {} fetched message(s) to durable {}", deliveries.size() - i, durable);
-                return;
-            }
-            dispatch(deliveries.get(i));
-        }
-    }
-
-    private void dispatch(Delivery d) {
-        Exchange exchange = null;
-        try {
-            if (settlements.settledEarlier(d)) {
-                return;
-            }
-            if (!config.isIncludeReplays() && d.isReplay()) {
-                settlements.ack(d);
-                return;
-            }
-            if (d.deliveries() > config.getMaxDeliver()) {
-                settlements.deadLetter(d, "delivered " + d.deliveries() + " times, more than maxDeliver=" + config.getMaxDeliver()
-                        + ": an earlier attempt did not finish (the worker stopped or lost its connection)");
-                return;
-            }
-            Message msg = d.message();
-            ReceivedEvent event = null;
-            try {
-                event = codec.decode(msg.getSubject(), msg.getData())
-                        .withDelivery(d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime()));
-            } catch (EventDecodeException e) {
-                if (!config.isRaw()) {
-                    settlements.deadLetter(d, EventDecodeException.class.getName() + ": " + e.getMessage());
-                    return;
-                }
-            }
-            exchange = createExchange(false);
-            populate(exchange, d, event);
-            Exchange ex = exchange;
-            getAsyncProcessor().process(exchange, doneSync -> completed(d, ex));
-        } catch (Throwable t) {
-            if (exchange != null) {
-                exchange.setException(t);
-                completed(d, exchange);
-            } else {
-                LOG.warn("Could not hand {} to the route: {}", d, t.toString());
-                settlements.nak(d, backoffFor(d.deliveries()));
-            }
-        }
-    }
-
-    private void populate(Exchange exchange, Delivery d, ReceivedEvent event) {
-        Message msg = d.message();
-        org.apache.camel.Message in = exchange.getIn();
-        in.setBody(msg.getData());
-        in.setHeader(MeshConstants.SUBJECT, msg.getSubject());
-        in.setHeader(MeshConstants.SEQUENCE, d.sequence());
-        in.setHeader(MeshConstants.STREAM_TIME, d.streamTime());
-        in.setHeader(MeshConstants.DELIVERIES, d.deliveries());
-        in.setHeader(MeshConstants.EVENT_ID, d.eventId());
-        if (event != null) {
-            in.setHeader(MeshConstants.TYPE, event.event().type());
-            in.setHeader(MeshConstants.NODE, event.event().node());
-            if (event.event().timestamp() != null) {
-                in.setHeader(MeshConstants.TIMESTAMP, event.event().timestamp());
-            }
-            exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, event);
-        }
-        exchange.setProperty(CONSUMED_ID_PROPERTY, d.eventId());
-        exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, "UTF-8");
-    }
-
-    /** Called once the exchange has completed, on whatever thread completed it. */
-    private void completed(Delivery d, Exchange exchange) {
-        if (!d.complete()) {
-            return;
-        }
-        Throwable error = exchange.getException();
-        boolean failed = error != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast();
-        releaseExchange(exchange, false);
-        if (!failed) {
-            settlements.ack(d);
-        } else if (MeshPermanentException.isPermanent(error)) {
-            settlements.deadLetter(d, DeadLetters.describe(error));
-        } else if (d.deliveries() >= config.getMaxDeliver()) {
-            settlements.deadLetter(d, DeadLetters.describe(error));
-        } else {
-            Duration delay = backoffFor(d.deliveries());
-            LOG.debug("Attempt {} of {} failed ({}); retrying in {}", d.deliveries(), d, error, delay);
-            settlements.nak(d, delay);
-        }
-    }
-
-    private Duration backoffFor(long attempt) {
-        return MeshConfiguration.delayAfter(backoff, attempt);
+    /** Exchanges no longer kept from redelivery because they ran past {@code maxProcessingTime}. */
+    public long getAbandoned() {
+        return keepAlive == null ? 0 : keepAlive.abandoned();
     }
 
     private void settle(Delivery d) {
         if (d.settle()) {
             inFlight.remove(d);
             fetcher.release();
-            if (!fetcher.isFetching() && inFlight.isEmpty()) {
-                stopProgressThread();
-            }
-        }
-    }
-
-    /** Sends "in progress" for every delivery not acknowledged for a third of the ack wait. */
-    private void keepAlive() {
-        long now = System.nanoTime();
-        for (Delivery d : inFlight) {
-            if (now - d.lastProgressNanos() >= progressAfterNanos) {
-                try {
-                    d.message().inProgress();
-                } catch (RuntimeException e) {
-                    LOG.debug("Could not send progress for {}: {}", d, e.toString());
-                }
-                d.progressed(now);
-            }
         }
     }
 }

@@ -75,6 +75,9 @@ public class MeshProducer extends DefaultProducer {
         if (id == null || id.isBlank()) {
             return null;
         }
-        return id.equals(exchange.getProperty(MeshConsumer.CONSUMED_ID_PROPERTY, String.class)) ? null : id;
+        Object consumed = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY);
+        String consumedId = consumed instanceof ConsumedEvent event ? event.id()
+                : exchange.getProperty(MeshConsumer.CONSUMED_ID_PROPERTY, String.class);
+        return id.equals(consumedId) ? null : id;
     }
 }

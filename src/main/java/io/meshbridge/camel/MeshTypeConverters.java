@@ -36,14 +36,17 @@ final class MeshTypeConverters {
         if (registry.lookup(Map.class, byte[].class) == null) {
             registry.addTypeConverter(Map.class, byte[].class, new ToMap());
         }
+        if (registry.lookup(ReceivedEvent.class, ConsumedEvent.class) == null) {
+            registry.addTypeConverter(ReceivedEvent.class, ConsumedEvent.class, new ToReceived());
+        }
     }
 
     /** The event in {@code bytes}, reusing the consumer's decoding when the exchange carries it. */
     static Event decode(Exchange exchange, byte[] bytes) throws EventDecodeException {
         if (exchange != null) {
-            ReceivedEvent received = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, ReceivedEvent.class);
-            if (received != null && received.raw() == bytes) {
-                return received.event();
+            if (exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY) instanceof ConsumedEvent consumed
+                    && consumed.raw() == bytes) {
+                return consumed.received().event();
             }
         }
         String subject = exchange == null ? null : exchange.getIn().getHeader(MeshConstants.SUBJECT, String.class);
@@ -68,6 +71,13 @@ final class MeshTypeConverters {
             } catch (EventDecodeException e) {
                 throw new TypeConversionException(value, type, e);
             }
+        }
+    }
+
+    private static final class ToReceived extends TypeConverterSupport {
+        @Override
+        public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
+            return type.cast(((ConsumedEvent) value).received());
         }
     }
 

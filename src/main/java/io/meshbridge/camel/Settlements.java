@@ -6,7 +6,6 @@ import io.nats.client.PublishOptions;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,13 +24,12 @@ final class Settlements {
 
     private static final Logger LOG = LoggerFactory.getLogger(Settlements.class);
     private static final int MAX_REMEMBERED = 10_000;
-    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
 
     private final JetStream js;
     private final String deadLetterSubject;
     private final String routeLabel;
     private final String durable;
-    private final List<Duration> backoff;
+    private final Duration deadLetterRetry;
     private final Consumer<Delivery> settle;
     /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
     private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
@@ -51,12 +49,12 @@ final class Settlements {
             }));
 
     Settlements(JetStream js, String deadLetterSubject, String routeLabel, String durable,
-                List<Duration> backoff, Consumer<Delivery> settle) {
+                Duration deadLetterRetry, Consumer<Delivery> settle) {
         this.js = js;
         this.deadLetterSubject = deadLetterSubject;
         this.routeLabel = routeLabel;
         this.durable = durable;
-        this.backoff = backoff;
+        this.deadLetterRetry = deadLetterRetry;
         this.settle = settle;
     }
 
@@ -107,7 +105,7 @@ final class Settlements {
         PublishOptions options = PublishOptions.builder().expectedStream(MeshConstants.DLQ_STREAM).build();
         try {
             js.publishAsync(letter, options)
-                    .orTimeout(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .orTimeout(DeadLetters.WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((ack, failure) -> {
                         if (failure == null) {
                             pendingDeadLetters.remove(d.sequence());
@@ -127,7 +125,7 @@ final class Settlements {
         if (pendingDeadLetters.size() < MAX_REMEMBERED) {
             pendingDeadLetters.put(d.sequence(), error);
         }
-        Duration delay = backoff.get(backoff.size() - 1);
+        Duration delay = deadLetterRetry;
         LOG.error("Could not write the dead letter of {} to {}: {}; retrying in {}", d, MeshConstants.DLQ_STREAM,
                 failure.toString(), delay);
         nak(d, delay);

@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "archive", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Check an event archive, and publish archived events again.",
         subcommands = {VerifyCommand.class, ReplayCommand.class})
-public final class ArchiveCommand {
+final class ArchiveCommand {
 }

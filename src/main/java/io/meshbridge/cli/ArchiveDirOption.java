@@ -10,7 +10,7 @@ import picocli.CommandLine.ParameterException;
  * Picocli mixin with the {@code --dir} option of the {@code archive} commands: the archive directory, as
  * configured for the archive route. Required; a missing directory is a usage error.
  */
-public final class ArchiveDirOption {
+final class ArchiveDirOption {
 
     @Option(names = "--dir", paramLabel = "DIR", required = true,
             description = "the archive directory (the archive route's directory)")
@@ -21,7 +21,7 @@ public final class ArchiveDirOption {
      *
      * @throws ParameterException (exit code 2) when it is not an existing directory
      */
-    public Path directory(CommandSpec spec) {
+    Path directory(CommandSpec spec) {
         if (!Files.isDirectory(dir)) {
             throw new ParameterException(spec.commandLine(), "--dir " + dir + ": no such directory");
         }

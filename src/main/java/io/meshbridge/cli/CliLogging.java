@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * Commands that run as a service (the worker) keep the logging configuration of the deployment and do not
  * call this.
  */
-public final class CliLogging {
+final class CliLogging {
 
     /** Logger of the events library's connection notices (lost, re-established). */
-    public static final String CONNECTION_LOGGER = "io.meshbridge.events.nats";
+    static final String CONNECTION_LOGGER = "io.meshbridge.events.nats";
 
     /** The SLF4J property naming the provider to use instead of discovering one. */
     static final String PROVIDER_PROPERTY = "slf4j.provider";
@@ -38,7 +38,7 @@ public final class CliLogging {
      *
      * @param connectionNotices also show when the connection is re-established (for long-running commands)
      */
-    public static void configure(boolean verbose, boolean connectionNotices) {
+    static void configure(boolean verbose, boolean connectionNotices) {
         StderrLogs.configure(verbose ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN,
                 connectionNotices ? CONNECTION_LOGGER : null, verbose);
         if (System.getProperty(PROVIDER_PROPERTY) == null) {

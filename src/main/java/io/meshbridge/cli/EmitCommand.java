@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "emit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Publish an event and wait until the stream has stored it.")
-public final class EmitCommand implements Callable<Integer> {
+final class EmitCommand implements Callable<Integer> {
 
     /** How long the emit keeps retrying (same event id) without an acknowledgement. */
     static final Duration EMIT_TIMEOUT = Duration.ofSeconds(10);

@@ -20,7 +20,7 @@ import java.time.format.DateTimeFormatter;
  * writes it (sorted keys, Go's escapes), {@code null} when absent. JSON form: the event encoded by {@link EventCodec} (Go's form,
  * decodable by every consumer). Problems are one line each, for stderr. Thread-safe.
  */
-public final class EventFormat {
+final class EventFormat {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final String DATA_MEMBER = ",\"data\":";
@@ -29,13 +29,13 @@ public final class EventFormat {
     private final EventCodec codec;
 
     /** A format showing times in {@code zone} and encoding JSON with {@code codec}. */
-    public EventFormat(ZoneId zone, EventCodec codec) {
+    EventFormat(ZoneId zone, EventCodec codec) {
         this.clock = CLOCK.withZone(zone);
         this.codec = codec;
     }
 
     /** Local time ({@code utc} false) or UTC, with the default codec. */
-    public static EventFormat of(boolean utc) {
+    static EventFormat of(boolean utc) {
         return new EventFormat(utc ? ZoneOffset.UTC : ZoneId.systemDefault(), EventCodec.defaults());
     }
 
@@ -43,25 +43,25 @@ public final class EventFormat {
      * The human line of an event; {@code fallback} is the time shown when the envelope has no timestamp (or
      * Go's zero time).
      */
-    public String line(Event event, Instant fallback) {
+    String line(Event event, Instant fallback) {
         Instant time = hasTimestamp(event) ? event.timestamp() : fallback;
         return (time == null ? "--:--:--" : clock.format(time)) + "  " + event.type() + "  node=" + event.node()
                 + "  " + dataJson(event);
     }
 
     /** The human line of a received event, falling back to its stream time, then to {@code receivedAt}. */
-    public String line(ReceivedEvent event, Instant receivedAt) {
+    String line(ReceivedEvent event, Instant receivedAt) {
         Instant fallback = event.position() != null ? event.position().time() : receivedAt;
         return line(event.event(), fallback);
     }
 
     /** The event in Go's JSON form, one line. */
-    public String json(ReceivedEvent event) {
+    String json(ReceivedEvent event) {
         return new String(codec.encode(event.event()), StandardCharsets.UTF_8);
     }
 
     /** The stderr note for an event whose type was taken from its subject, or {@code null}. */
-    public static String inferredNote(ReceivedEvent event) {
+    static String inferredNote(ReceivedEvent event) {
         if (!event.typeInferred()) {
             return null;
         }
@@ -69,12 +69,12 @@ public final class EventFormat {
     }
 
     /** The stderr line for a message that is not an event. */
-    public static String undecodable(EventDecodeException e) {
+    static String undecodable(EventDecodeException e) {
         return "undecodable message: " + oneLine(e.getMessage());
     }
 
     /** The data of an event as compact JSON in Go's form (the data member of its encoding); {@code null}. */
-    public String dataJson(Event event) {
+    String dataJson(Event event) {
         if (event.data() == null) {
             return "null";
         }

@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "events", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Read, follow and publish mesh events.",
         subcommands = {ListCommand.class, WatchCommand.class, EmitCommand.class})
-public final class EventsCommand {
+final class EventsCommand {
 }

@@ -9,10 +9,10 @@ import picocli.CommandLine.TypeConversionException;
  * Subject filters as users type them: with or without the {@code events.} prefix, so {@code tool.*}
  * means {@code events.tool.*}, and {@code >} means {@code events.>}.
  */
-public final class Filters {
+final class Filters {
 
     /** The filter used when none is given: every event. */
-    public static final String ALL = PersistConfig.SUBJECTS;
+    static final String ALL = PersistConfig.SUBJECTS;
 
     private Filters() {
     }
@@ -22,7 +22,7 @@ public final class Filters {
      *
      * @throws IllegalArgumentException when the result is not a valid filter
      */
-    public static String normalise(String input) {
+    static String normalise(String input) {
         String trimmed = input == null ? "" : input.trim();
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException("subject filter must not be empty");
@@ -33,7 +33,7 @@ public final class Filters {
     }
 
     /** Picocli converter applying {@link #normalise}. */
-    public static final class Converter implements ITypeConverter<String> {
+    static final class Converter implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
             try {

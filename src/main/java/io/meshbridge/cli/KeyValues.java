@@ -16,7 +16,7 @@ import java.util.Map;
  * value. Numbers keep their exact value (fractions as {@code BigDecimal}, large integers as
  * {@code BigInteger}).
  */
-public final class KeyValues {
+final class KeyValues {
 
     private static final ObjectReader JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -31,7 +31,7 @@ public final class KeyValues {
      *
      * @throws IllegalArgumentException naming the first malformed argument
      */
-    public static Map<String, Object> parse(List<String> arguments) {
+    static Map<String, Object> parse(List<String> arguments) {
         Map<String, Object> data = new LinkedHashMap<>();
         for (String argument : arguments) {
             int eq = argument.indexOf('=');
@@ -47,7 +47,7 @@ public final class KeyValues {
     }
 
     /** One value: JSON when it parses, else the raw text; empty text is the empty string. */
-    public static Object value(String text) {
+    static Object value(String text) {
         if (text.isEmpty()) {
             return "";
         }

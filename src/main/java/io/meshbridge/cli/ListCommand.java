@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Print stored events, oldest first: the most recent ones, or those since a time.")
-public final class ListCommand implements Callable<Integer> {
+final class ListCommand implements Callable<Integer> {
 
     @Mixin
     NatsOptions nats;

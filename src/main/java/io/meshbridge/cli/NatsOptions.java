@@ -23,7 +23,7 @@ import picocli.CommandLine.TypeConversionException;
  *
  * <p>Use it with {@code @Mixin NatsOptions nats;} and call {@link #connect(String)}.
  */
-public final class NatsOptions {
+final class NatsOptions {
 
     @Option(names = "--server", paramLabel = "URL",
             description = "NATS server URL, or several separated by commas"
@@ -70,7 +70,7 @@ public final class NatsOptions {
     Map<String, String> env = System.getenv();
 
     /** The stream name given with {@code --stream}. */
-    public String stream() {
+    String stream() {
         return stream;
     }
 
@@ -79,7 +79,7 @@ public final class NatsOptions {
      *
      * @throws CliException (usage) when the options contradict each other or a file is missing
      */
-    public NatsConnectionConfig config() {
+    NatsConnectionConfig config() {
         String urls = server != null ? server : env.get("NATS_URL");
         String pass = password != null ? password : user != null ? env.get("NATS_PASSWORD") : null;
         if (user != null && (pass == null || pass.isEmpty())) {
@@ -108,7 +108,7 @@ public final class NatsOptions {
      * Connects, reporting failures as one line: {@code cannot connect to NATS at <urls>: <reason>}. The
      * connection reconnects forever once established; the caller closes it.
      */
-    public Connection connect(String connectionName) {
+    Connection connect(String connectionName) {
         NatsConnectionConfig config = config();
         String where = String.join(",", config.servers());
         ConnectEvents events = new ConnectEvents(config.connectTimeout());

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 every event stored or skipped as a duplicate; 1 an event could not be",
             "stored (the line says how many were published before) or a connection failure;",
             "2 usage error."})
-public final class ReplayCommand implements Callable<Integer> {
+final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     ArchiveDirOption archive;

@@ -16,29 +16,29 @@ import java.util.regex.Pattern;
  *               {@code events.tool.crashed} {@code replay.events.tool.crashed}); {@code null} to publish to
  *               the original subjects, into the event stream
  */
-public record ReplayTarget(String stream, String prefix) {
+record ReplayTarget(String stream, String prefix) {
 
     /** The default replay stream. */
-    public static final String DEFAULT_STREAM = "MESH_REPLAY";
+    static final String DEFAULT_STREAM = "MESH_REPLAY";
 
     /** The default subject prefix. */
-    public static final String DEFAULT_PREFIX = "replay";
+    static final String DEFAULT_PREFIX = "replay";
 
     /** How long a replay stream created by the command keeps its events. */
-    public static final Duration MAX_AGE = Duration.ofDays(7);
+    static final Duration MAX_AGE = Duration.ofDays(7);
 
     /**
      * How long a replay stream created by the command remembers the event ids: a replay repeated (or resumed
      * after a failure) within this time stores no event twice.
      */
-    public static final Duration DUPLICATE_WINDOW = Duration.ofHours(1);
+    static final Duration DUPLICATE_WINDOW = Duration.ofHours(1);
 
     private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
     private static final int MAX_PREFIX_LENGTH = 100;
 
     /** Validates the stream name and the prefix. */
-    public ReplayTarget {
+    ReplayTarget {
         Objects.requireNonNull(stream, "stream");
         if (!STREAM_NAME.matcher(stream).matches()) {
             throw new IllegalArgumentException("stream name '" + stream
@@ -50,27 +50,27 @@ public record ReplayTarget(String stream, String prefix) {
     }
 
     /** A replay stream: each event under {@code <prefix>.<original subject>}. */
-    public static ReplayTarget replayStream(String stream, String prefix) {
+    static ReplayTarget replayStream(String stream, String prefix) {
         return new ReplayTarget(stream, Objects.requireNonNull(prefix, "prefix"));
     }
 
     /** The event stream: each event under its original subject. */
-    public static ReplayTarget eventStream(String stream) {
+    static ReplayTarget eventStream(String stream) {
         return new ReplayTarget(stream, null);
     }
 
     /** Whether the events go to their original subjects, into the event stream. */
-    public boolean intoEvents() {
+    boolean intoEvents() {
         return prefix == null;
     }
 
     /** The subject an event archived under {@code original} is published to. */
-    public String subject(String original) {
+    String subject(String original) {
         return prefix == null ? original : prefix + "." + original;
     }
 
     /** The subjects of the replay stream, {@code <prefix>.>}. */
-    public String subjects() {
+    String subjects() {
         if (prefix == null) {
             throw new IllegalStateException("the event stream's subjects belong to its operator");
         }
@@ -81,7 +81,7 @@ public record ReplayTarget(String stream, String prefix) {
      * The configuration of the replay stream when it has to be created: file storage, events kept
      * {@link #MAX_AGE}, ids remembered {@link #DUPLICATE_WINDOW}, no count limit.
      */
-    public StreamConfiguration streamConfiguration() {
+    StreamConfiguration streamConfiguration() {
         return StreamConfiguration.builder()
                 .name(stream)
                 .subjects(subjects())
@@ -94,7 +94,7 @@ public record ReplayTarget(String stream, String prefix) {
     }
 
     /** For the summary: {@code subject prefix replay} or {@code original subjects}. */
-    public String describeSubjects() {
+    String describeSubjects() {
         return prefix == null ? "original subjects" : "subject prefix " + prefix;
     }
 

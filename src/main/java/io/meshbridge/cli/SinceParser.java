@@ -15,7 +15,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@code s}, {@code m}, {@code h} or {@code d} ({@code 30s}, {@code 10m}, {@code 2h}, {@code 1d},
  * {@code 1h30m}).
  */
-public final class SinceParser {
+final class SinceParser {
 
     private static final Pattern DURATION = Pattern.compile("(?:\\d+[smhd])+");
     private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
@@ -28,7 +28,7 @@ public final class SinceParser {
      *
      * @throws IllegalArgumentException saying what is accepted
      */
-    public static Instant parse(String text, Clock clock) {
+    static Instant parse(String text, Clock clock) {
         String value = text == null ? "" : text.trim();
         if (DURATION.matcher(value).matches()) {
             return clock.instant().minus(duration(value));
@@ -65,7 +65,7 @@ public final class SinceParser {
     }
 
     /** Picocli converter: relative durations count back from the moment the option is read. */
-    public static final class Converter implements ITypeConverter<Instant> {
+    static final class Converter implements ITypeConverter<Instant> {
         @Override
         public Instant convert(String value) {
             try {

@@ -23,7 +23,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * A minimal SLF4J provider for the short-lived {@code events} commands: one line per log event on stderr,
  * {@code HH:mm:ss  LEVEL  message}, at the levels {@link CliLogging} sets. It spares these commands the
  * start-up cost of the full logging configuration, which belongs to the worker. Selected only through the
- * {@code slf4j.provider} system property, never by service discovery. Thread-safe.
+ * {@code slf4j.provider} system property, never by service discovery; public (unlike the rest of the package
+ * but {@link Main}) because SLF4J instantiates it by name. Thread-safe.
  */
 public final class StderrLogs implements SLF4JServiceProvider {
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 no problem and no duplicate; 1 problems or duplicates found, or the",
             "directory could not be read; 2 usage error. Gaps are listed but do not fail the check:",
             "an archive route with a subject filter leaves them by design."})
-public final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer> {
 
     /** Exit code when the archive has problems or duplicates. */
     static final int FOUND_PROBLEMS = 1;

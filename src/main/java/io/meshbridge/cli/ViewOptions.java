@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import picocli.CommandLine.Option;
 
 /** Picocli mixin with what {@code events list} and {@code events watch} show and how. */
-public final class ViewOptions {
+final class ViewOptions {
 
     @Option(names = "--filter", paramLabel = "FILTER", defaultValue = Filters.ALL, converter = Filters.Converter.class,
             description = "subject filter, with or without 'events.' (tool.*, events.node.>; default: ${DEFAULT-VALUE})")
@@ -19,17 +19,17 @@ public final class ViewOptions {
     boolean utc;
 
     /** The full subject filter. */
-    public String filter() {
+    String filter() {
         return filter;
     }
 
     /** Whether events are printed as JSON. */
-    public boolean json() {
+    boolean json() {
         return json;
     }
 
     /** The format these options ask for, encoding JSON with {@code codec}. */
-    public EventFormat format(EventCodec codec) {
+    EventFormat format(EventCodec codec) {
         ZoneId zone = utc ? ZoneOffset.UTC : ZoneId.systemDefault();
         return new EventFormat(zone, codec);
     }

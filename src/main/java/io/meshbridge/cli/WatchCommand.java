@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Print events live as they are published, until interrupted.")
-public final class WatchCommand implements Callable<Integer> {
+final class WatchCommand implements Callable<Integer> {
 
     private static final Duration CHECK = Duration.ofSeconds(1);
 

@@ -38,9 +38,7 @@ public record Event(String type, String node, Instant timestamp, Map<String, Obj
     public Event {
         EventTypes.requireValidType(type);
         Objects.requireNonNull(node, "node must not be null (use \"\" to let the bus fill it in)");
-        if (node.length() > MAX_NODE_LENGTH) {
-            throw new IllegalArgumentException("node is longer than " + MAX_NODE_LENGTH + " characters");
-        }
+        EventHead.requireValidNode(node);
         if (data != null) {
             data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
         }

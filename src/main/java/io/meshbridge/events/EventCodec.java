@@ -151,6 +151,51 @@ public final class EventCodec {
      * @throws EventDecodeException when the payload is not an event
      */
     public ReceivedEvent decode(String subject, byte[] payload) throws EventDecodeException {
+        Members m = read(subject, payload, true);
+        Event event = new Event(m.type, m.node == null ? "" : m.node, m.timestamp, m.data);
+        return new ReceivedEvent(event, subject, payload, m.typeInferred, null, null);
+    }
+
+    /**
+     * Checks that {@code payload} is an event envelope and reads its type, node and timestamp, without building
+     * its data: the same rules and the same errors as {@link #decode} for the envelope and its members; the data
+     * is checked to be an object (or {@code null}) of well-formed JSON within the nesting limit. Cheaper than
+     * {@link #decode}; decode later what a step needs.
+     *
+     * @throws EventDecodeException when {@link #decode} would refuse the envelope
+     */
+    public EventHead scan(String subject, byte[] payload) throws EventDecodeException {
+        if (payload != null && payload.length > 0 && payload.length <= maxPayload) {
+            EnvelopeScanner.Members plain = EnvelopeScanner.scan(payload, MAX_DEPTH);
+            EventHead head = plain == null ? null : plainHead(Objects.requireNonNull(subject, "subject"), plain);
+            if (head != null) {
+                return head;
+            }
+        }
+        return scanWithParser(subject, payload);
+    }
+
+    /** {@link #scan} by the full parser alone. */
+    EventHead scanWithParser(String subject, byte[] payload) throws EventDecodeException {
+        Members m = read(subject, payload, false);
+        return new EventHead(m.type, m.node == null ? "" : m.node, m.timestamp, m.typeInferred);
+    }
+
+    /** The head of a plain envelope, or {@code null} when a member is invalid (the parser then says why). */
+    private static EventHead plainHead(String subject, EnvelopeScanner.Members plain) {
+        try {
+            String type = plain.type() != null ? plain.type() : EventTypes.typeOfSubject(subject);
+            if (type == null) {
+                return null;
+            }
+            Instant timestamp = plain.timestamp() == null ? null : Timestamps.parse(plain.timestamp());
+            return new EventHead(type, plain.node() == null ? "" : plain.node(), timestamp, plain.type() == null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private Members read(String subject, byte[] payload, boolean withData) throws EventDecodeException {
         Objects.requireNonNull(subject, "subject");
         if (payload == null || payload.length == 0) {
             throw new EventDecodeException(subject, payload, "empty payload", null);
@@ -163,26 +208,26 @@ public final class EventCodec {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new EventDecodeException(subject, payload, "not a JSON object", null);
             }
-            Members m = readMembers(subject, payload, p);
+            Members m = readMembers(subject, payload, p, withData);
             if (p.nextToken() != null) {
                 throw new EventDecodeException(subject, payload, "unexpected content after the JSON object", null);
             }
-            boolean inferred = false;
-            String type = m.type;
-            if (type == null) {
-                type = EventTypes.typeOfSubject(subject);
-                if (type == null) {
+            if (m.type == null) {
+                m.type = EventTypes.typeOfSubject(subject);
+                if (m.type == null) {
                     throw new EventDecodeException(subject, payload,
                             "no \"type\" member and the subject does not name a type", null);
                 }
-                inferred = true;
+                m.typeInferred = true;
             }
-            String problem = EventTypes.typeProblem(type);
+            String problem = EventTypes.typeProblem(m.type);
             if (problem != null) {
                 throw new EventDecodeException(subject, payload, problem, null);
             }
-            Event event = new Event(type, m.node == null ? "" : m.node, m.timestamp, m.data);
-            return new ReceivedEvent(event, subject, payload, inferred, null, null);
+            if (m.node != null) {
+                EventHead.requireValidNode(m.node);
+            }
+            return m;
         } catch (IOException e) {
             StreamConstraintsException limit = limitExceeded(e);
             String reason = limit != null ? "beyond the codec's limits: " + firstLine(limit.getOriginalMessage())
@@ -199,7 +244,7 @@ public final class EventCodec {
      * repeated members wins, except that {@code null} leaves a string or the timestamp as it was and a repeated
      * {@code data} object is merged into the map of the earlier one.
      */
-    private Members readMembers(String subject, byte[] payload, JsonParser p)
+    private Members readMembers(String subject, byte[] payload, JsonParser p, boolean withData)
             throws IOException, EventDecodeException {
         Members m = new Members();
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
@@ -214,7 +259,9 @@ public final class EventCodec {
                     }
                 }
                 case "data" -> {
-                    if (value == JsonToken.START_OBJECT) {
+                    if (value == JsonToken.START_OBJECT && !withData) {
+                        p.skipChildren();
+                    } else if (value == JsonToken.START_OBJECT) {
                         Map<String, Object> data = mapReader.readValue(p);
                         if (m.data == null) {
                             m.data = data;
@@ -279,5 +326,6 @@ public final class EventCodec {
         String node;
         Instant timestamp;
         Map<String, Object> data;
+        boolean typeInferred;
     }
 }

@@ -22,8 +22,12 @@ public final class Timestamps {
     private static final long FIRST_SECOND = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
     private static final long LAST_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
-    /** The most recently formatted second; a racy but safe cache (each value is immutable). */
+    /**
+     * The two most recently formatted seconds (a writer alternating between an old creation time and the
+     * current time hits both); a racy but safe cache (each value is immutable).
+     */
     private static volatile SecondText lastSecond = new SecondText(Long.MIN_VALUE, "");
+    private static volatile SecondText otherSecond = new SecondText(Long.MIN_VALUE, "");
 
     private Timestamps() {
     }
@@ -41,8 +45,12 @@ public final class Timestamps {
         }
         SecondText second = lastSecond;
         if (second.epochSecond != epochSecond) {
-            second = new SecondText(epochSecond, secondText(epochSecond));
-            lastSecond = second;
+            SecondText other = otherSecond;
+            SecondText found = other.epochSecond == epochSecond ? other
+                    : new SecondText(epochSecond, secondText(epochSecond));
+            otherSecond = second;
+            lastSecond = found;
+            second = found;
         }
         int nanos = instant.getNano();
         if (nanos == 0) {

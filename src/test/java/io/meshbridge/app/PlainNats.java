@@ -4,6 +4,8 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.Error;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
@@ -57,6 +59,18 @@ final class PlainNats {
     }
 
     /** The durable's state on the server. */
+    /** The last message of {@code stream} on {@code subject}, or {@code null} when there is none; other errors throw. */
+    static MessageInfo lastMessage(Connection nc, String stream, String subject) throws Exception {
+        try {
+            return nc.jetStreamManagement().getLastMessage(stream, subject);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != Error.JsNoMessageFoundErr.getApiErrorCode()) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
     static ConsumerInfo consumer(Connection nc, String stream, String durable)
             throws IOException, JetStreamApiException {
         return nc.jetStreamManagement().getConsumerInfo(stream, durable);

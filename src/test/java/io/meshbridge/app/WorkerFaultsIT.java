@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.api.MessageInfo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -260,10 +259,6 @@ class WorkerFaultsIT {
     }
 
     private static MessageInfo deadLetter(Connection nc, String subject) throws Exception {
-        try {
-            return nc.jetStreamManagement().getLastMessage("MESH_DLQ", subject);
-        } catch (JetStreamApiException e) {
-            return null;
-        }
+        return PlainNats.lastMessage(nc, "MESH_DLQ", subject);
     }
 }

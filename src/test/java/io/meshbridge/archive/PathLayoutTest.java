@@ -43,6 +43,23 @@ class PathLayoutTest {
     }
 
     @Test
+    void aRememberedDirectoryHoldsOnlyForItsOwnTimeSlot() {
+        PathLayout hourly = new PathLayout(root, "{yyyy}/{MM}/{dd}/{HH}/{type}");
+        for (String time : new String[] {"2026-01-02T03:59:59Z", "2026-01-02T03:00:00Z", "2026-01-02T04:00:00Z",
+                "2026-01-02T03:30:00Z", "2026-01-03T03:30:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z"}) {
+            Instant t = Instant.parse(time);
+            String hour = time.substring(0, 13).replace('-', '/').replace('T', '/');
+            assertThat(hourly.directoryFor(t, "events.tool.crashed")).as(time)
+                    .isEqualTo(root.resolve(hour + "/tool.crashed"));
+            assertThat(hourly.directoryFor(t, "events.tool.installed")).as(time)
+                    .isEqualTo(root.resolve(hour + "/tool.installed"));
+        }
+        PathLayout minutes = new PathLayout(root, "{HH}{mm}/{type}");
+        assertThat(minutes.directoryFor(Instant.parse("2026-01-02T03:04:59Z"), "events.a")).isEqualTo(root.resolve("0304/a"));
+        assertThat(minutes.directoryFor(Instant.parse("2026-01-02T03:05:00Z"), "events.a")).isEqualTo(root.resolve("0305/a"));
+    }
+
+    @Test
     void keepsValidTypesAndBoundsLongOnesWithAHash() {
         assertThat(PathLayout.sanitize("tool.crashed")).isEqualTo("tool.crashed");
         assertThat(PathLayout.sanitize("user.my-topic_2")).isEqualTo("user.my-topic_2");

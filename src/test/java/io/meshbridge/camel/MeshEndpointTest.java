@@ -129,6 +129,8 @@ class MeshEndpointTest {
         assertThat(invalid("mesh:events.a.*?maxDeliver=0")).hasMessage("maxDeliver must be at least 1, was 0");
         assertThat(invalid("mesh:events.a.*?batchSize=0")).hasMessage("batchSize must be at least 1, was 0");
         assertThat(invalid("mesh:events.a.*?ackWait=10ms")).hasMessageContaining("ackWait must be at least 100ms");
+        assertThat(invalid("mesh:events.a.*?ackWait=30s&maxProcessingTime=10s"))
+                .hasMessageContaining("maxProcessingTime must be 0 (no limit) or at least ackWait (PT30S)");
         assertThat(invalid("mesh:events..a")).hasMessageContaining("empty token");
         assertThat(invalid("mesh:emit")).hasMessageContaining("is a producer target");
         assertThatThrownBy(() -> endpoint("mesh:events.a.*").createProducer())
@@ -153,6 +155,18 @@ class MeshEndpointTest {
         assertThat(MeshConfiguration.delayAfter(delays, 3)).isEqualTo(Duration.ofSeconds(30));
         assertThat(MeshConfiguration.delayAfter(delays, 17)).isEqualTo(Duration.ofSeconds(30));
         assertThat(MeshConfiguration.delayAfter(List.of(Duration.ZERO), 4)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aFailedDeadLetterIsWrittenAgainWhileTheStreamStillRemembersItsId() {
+        List<Duration> backoff = List.of(Duration.ofSeconds(1), Duration.ofMinutes(10));
+        // the last backoff would come after the 2 minute window: the retry comes after 45 s instead
+        assertThat(DeadLetters.retryDelay(backoff, Duration.ofMinutes(2))).isEqualTo(Duration.ofSeconds(45));
+        assertThat(DeadLetters.retryDelay(List.of(Duration.ofSeconds(5)), Duration.ofMinutes(2)))
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(DeadLetters.retryDelay(backoff, Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> DeadLetters.retryDelay(backoff, Duration.ofSeconds(31)))
+                .hasMessageContaining("duplicate window of MESH_DLQ (PT31S) is too short");
     }
 
     @Test

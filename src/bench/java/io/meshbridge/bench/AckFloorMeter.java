@@ -1,0 +1,159 @@
+package io.meshbridge.bench;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures a drain from outside: polls the durable's consumer info from the benchmark process while a child
+ * JVM consumes {@code n} stored events (stream sequences 1..n), and times the ack floor from the first poll
+ * at or above 10% of {@code n} to the first poll at {@code n}, so the child's start-up is not counted. The rate
+ * is the events acknowledged between those two polls over the time between them; the child's CPU time over
+ * the same span gives its CPU cost per event, which other work on the machine disturbs less than the rate.
+ *
+ * <p>While it waits it watches for stalls: when the ack floor stands still for {@link #STALL} it prints the
+ * consumer's state and writes a thread dump of the child, once per stall. After the child has stopped,
+ * {@link #settle} reads the final counts: a clean drain delivered exactly {@code n} messages (the consumer
+ * sequence counts every delivery, redeliveries included), none redelivered and none pending acknowledgement.
+ */
+final class AckFloorMeter {
+
+    static final Duration STALL = Duration.ofSeconds(5);
+    private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
+    private static final int CONSUMER_NOT_FOUND = 10014;
+
+    /**
+     * One measured drain.
+     *
+     * @param rate       events acknowledged per second between 10% and 100% of the ack floor
+     * @param startup    seconds from the child's start to 10% acknowledged
+     * @param drain      seconds from 10% to 100% acknowledged
+     * @param cpuPerThousand CPU milliseconds the child used per 1,000 events between 10% and 100% (-1: unknown)
+     * @param delivered  deliveries counted by the server (consumer sequence) once the child stopped
+     * @param redelivered messages the server counts as redelivered and not yet acknowledged, at the end
+     * @param ackPending messages delivered and not acknowledged, at the end
+     * @param stalls     what was seen at each stall, empty when the ack floor never stood still for 5 s
+     */
+    record Drain(double rate, double startup, double drain, double cpuPerThousand, long delivered, long redelivered, long ackPending,
+                 List<String> stalls) {
+
+        Drain {
+            stalls = List.copyOf(stalls);
+        }
+
+        /** Whether the server delivered each of {@code n} messages exactly once and all were acknowledged. */
+        boolean clean(long n) {
+            return delivered == n && redelivered == 0 && ackPending == 0;
+        }
+
+        Drain settled(ConsumerInfo end) {
+            return new Drain(rate, startup, drain, cpuPerThousand, end.getDelivered().getConsumerSequence(), end.getRedelivered(),
+                    end.getNumAckPending(), stalls);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,.0f/s (start %.1f s, drain %.2f s, CPU %.1f ms/1000%s%s)", rate,
+                    startup, drain, cpuPerThousand,
+                    delivered < 0 ? "" : String.format(Locale.ROOT, ", delivered %,d, redelivered %d, ack pending %d",
+                            delivered, redelivered, ackPending),
+                    stalls.isEmpty() ? "" : ", " + stalls.size() + " STALL(S)");
+        }
+    }
+
+    private final JetStreamManagement jsm;
+    private final String stream;
+    private final long n;
+    private final Duration limit;
+
+    AckFloorMeter(JetStreamManagement jsm, String stream, long n, Duration limit) {
+        this.jsm = jsm;
+        this.stream = stream;
+        this.n = n;
+        this.limit = limit;
+    }
+
+    /** Waits until {@code durable}'s ack floor reaches {@code n}; dumps {@code child}'s threads into {@code dir} at a stall. */
+    Drain measure(String durable, ChildJvm child, Path dir) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + limit.toNanos();
+        long t10 = -1;
+        long f10 = 0;
+        long cpu10 = -1;
+        long lastFloor = -1;
+        long lastMove = started;
+        boolean stallSeen = false;
+        List<String> stalls = new ArrayList<>();
+        while (true) {
+            ConsumerInfo info = info(durable);
+            long now = System.nanoTime();
+            if (info != null) {
+                long floor = info.getAckFloor().getStreamSequence();
+                if (t10 < 0 && floor >= n / 10) {
+                    t10 = now;
+                    f10 = floor;
+                    cpu10 = child.cpuMillis();
+                }
+                if (floor >= n) {
+                    double seconds = (now - t10) / 1e9;
+                    long cpu = child.cpuMillis();
+                    double cpuPerThousand = cpu < 0 || cpu10 < 0 ? -1 : (cpu - cpu10) * 1000.0 / (n - f10);
+                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, cpuPerThousand, -1, -1, -1,
+                            stalls);
+                }
+                if (floor != lastFloor) {
+                    lastFloor = floor;
+                    lastMove = now;
+                    stallSeen = false;
+                } else if (!stallSeen && floor > 0 && now - lastMove > STALL.toNanos()) {
+                    stallSeen = true;
+                    stalls.add(reportStall(durable, info, child, dir, stalls.size() + 1));
+                }
+            }
+            if (!child.alive()) {
+                throw new IllegalStateException(child.name() + " exited before " + durable + " acknowledged " + n
+                        + "; its log ends with:\n" + child.tail(30));
+            }
+            if (now > deadline) {
+                throw new IllegalStateException(durable + ": ack floor " + lastFloor + " of " + n + " after " + limit);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /** The final counts of {@code durable}, read once its consumer has stopped. */
+    Drain settle(String durable, Drain drain) throws IOException, JetStreamApiException {
+        return drain.settled(jsm.getConsumerInfo(stream, durable));
+    }
+
+    private String reportStall(String durable, ConsumerInfo info, ChildJvm child, Path dir, int count)
+            throws IOException, InterruptedException {
+        Path dump = dir.resolve("stall-" + count + "-threads.txt");
+        child.threadDump(dump);
+        String what = String.format(Locale.ROOT, "ack floor %,d still for %d s: delivered %,d, ack pending %d,"
+                        + " pending %d, redelivered %d, waiting pulls %d (threads: %s)",
+                info.getAckFloor().getStreamSequence(), STALL.toSeconds(), info.getDelivered().getConsumerSequence(),
+                info.getNumAckPending(), info.getNumPending(), info.getRedelivered(), info.getNumWaiting(),
+                dump.getFileName());
+        System.out.println("    !!! STALL " + durable + ": " + what);
+        return what;
+    }
+
+    private ConsumerInfo info(String durable) throws IOException, JetStreamApiException {
+        try {
+            return jsm.getConsumerInfo(stream, durable);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == CONSUMER_NOT_FOUND) {
+                return null; // the child has not created it yet
+            }
+            throw e;
+        }
+    }
+}

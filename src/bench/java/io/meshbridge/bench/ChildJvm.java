@@ -1,0 +1,133 @@
+package io.meshbridge.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A benchmark's child JVM (the worker jar or the raw program), started with the JVM's default options and the
+ * same {@code java} as the benchmark, in its own directory, its output going to a log file there. It gets no
+ * {@code NATS_*} or {@code MESH_*} variables from the benchmark's environment, only those given.
+ */
+final class ChildJvm implements AutoCloseable {
+
+    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** {@code java -jar jar run} in {@code dir}: the worker with its defaults, {@code env} on top. */
+    static ChildJvm worker(Path jar, Path dir, Map<String, String> env) throws IOException {
+        return start("worker", dir, env, List.of("-jar", jar.toString(), "run"));
+    }
+
+    /** {@code java -cp classpath mainClass args} in {@code dir}. */
+    static ChildJvm main(String name, String classpath, Class<?> mainClass, Path dir, List<String> args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("-cp", classpath, mainClass.getName()));
+        command.addAll(args);
+        return start(name, dir, Map.of(), command);
+    }
+
+    private static ChildJvm start(String name, Path dir, Map<String, String> env, List<String> javaArgs)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary("java"));
+        command.addAll(javaArgs);
+        Path log = dir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("NATS_") || k.startsWith("MESH_"));
+        builder.environment().putAll(env);
+        return new ChildJvm(name, builder.start(), log);
+    }
+
+    private static String javaBinary(String tool) {
+        return Path.of(System.getProperty("java.home"), "bin", tool).toString();
+    }
+
+    /** The class path of this JVM's benchmark classes and their libraries, for a raw child. */
+    static String benchClasspath(Path jar) {
+        Path classes = Path.of(RawDrain.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        return classes + File.pathSeparator + jar; // the worker jar carries jnats and zstd-jni
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * The CPU time the child has used so far (user and system, from {@code /proc/<pid>/stat}, in clock ticks of
+     * 10 ms), or -1 when it cannot be read.
+     */
+    long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** SIGTERM, then waits for the exit; returns the exit code. */
+    int terminate(long timeoutSeconds) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeoutSeconds);
+    }
+
+    /** Waits for the exit; kills the process and fails after {@code timeoutSeconds}. */
+    int awaitExit(long timeoutSeconds) throws InterruptedException {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException(name + " did not exit within " + timeoutSeconds + " s; log:\n" + tail(30));
+        }
+        return process.exitValue();
+    }
+
+    /** Writes a thread dump of the child ({@code jcmd PID Thread.print}) to {@code file}. */
+    void threadDump(Path file) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(javaBinary("jcmd"), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The last {@code lines} lines of the child's output. */
+    String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
