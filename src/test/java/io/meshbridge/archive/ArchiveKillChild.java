@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A worker process for {@link ArchiveKillTest}: archives sequences {@code first..last} in batches and prints
+ * A worker process for {@link ArchiveWriterKillIT}: archives sequences {@code first..last} in batches and prints
  * {@code acked <seq>} after each {@code append} returned, as a consumer would acknowledge; then closes the
  * writer (what SIGTERM does) and prints {@code done}. Arguments: directory, first, last, batch size.
  */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a real worker process (SIGKILL) five times while it archives, restarts it with a redelivery of what
  * was not acknowledged plus some that was, and counts the archive with plain java.util.zip and Jackson.
  */
-class ArchiveKillTest {
+class ArchiveWriterKillIT {
 
     private static final int EVENTS = 4_000;
     private static final int BATCH = 50;
