@@ -11,7 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -101,7 +103,33 @@ final class ArchiveFiles {
         }
     }
 
-    /** Makes a rename in {@code dir} durable (Linux and macOS; a no-op where directories cannot be opened). */
+    /**
+     * Creates {@code dir} with its missing parents, each made durable in its own parent (fsynced there), so
+     * that what is created in it later survives a power loss once fsynced too.
+     */
+    static void createDirectories(Path dir) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        while (!missing.isEmpty()) {
+            Path p = missing.pop();
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+                // created meanwhile by another writer, which fsyncs it too; one more fsync does no harm
+            }
+            fsyncDirectory(p.getParent());
+        }
+    }
+
+    /**
+     * Makes the creation, rename or deletion of an entry of {@code dir} durable (Linux and macOS; a no-op where
+     * directories cannot be opened).
+     */
     static void fsyncDirectory(Path dir) throws IOException {
         if (System.getProperty("os.name", "").startsWith("Windows")) {
             return;

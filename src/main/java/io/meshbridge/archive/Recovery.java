@@ -30,7 +30,7 @@ final class Recovery {
 
     /** Recovers the worker's files below {@code root}; returns the archived sequences per stream incarnation. */
     static Map<StreamKey, SequenceRanges> run(Path root, String worker) throws IOException {
-        Files.createDirectories(root);
+        ArchiveFiles.createDirectories(root);
         Recovery recovery = new Recovery(worker);
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {

@@ -84,7 +84,7 @@ class ArchiveWriterKillIT {
 
     private Process start(long first) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ArchiveKillChild.class.getName(), dir.toString(),
+                "-cp", System.getProperty("java.class.path"), ArchiveWriterChild.class.getName(), dir.toString(),
                 Long.toString(first), Integer.toString(EVENTS), Integer.toString(BATCH));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
