@@ -68,6 +68,35 @@ class ArchiveRecoveryTest {
     }
 
     @Test
+    void cutsAPlainFilesTornLastBatchEvenWhereItHoldsWholeLines() throws Exception {
+        ArchiveConfig cfg = config(dir).compression(Compression.NONE).build();
+        ArchiveWriter crashed = ArchiveWriter.open(cfg);
+        crashed.append(records(1, 5, "events.tool.started"));
+        crashed.abandon();
+        Path part = files(dir, ".part").get(0);
+        long complete = Files.size(part);
+        // the next batch (6 to 8) was being written when the process died: its first line whole, the second cut
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        records(6, 3, "events.tool.started").forEach(r -> Lines.write(r, lines));
+        byte[] next = Members.encode(Compression.NONE, lines.toByteArray());
+        int firstLineEnd = new String(next, StandardCharsets.ISO_8859_1).indexOf('\n');
+        Files.write(part, java.util.Arrays.copyOf(next, firstLineEnd + 20), StandardOpenOption.APPEND);
+
+        try (ArchiveWriter writer = ArchiveWriter.open(cfg)) {
+            Path finished = files(dir, ".jsonl").get(0);
+            assertThat(Files.size(finished)).isEqualTo(complete);
+            Manifest m = ArchiveFiles.readManifest(finished.resolveSibling(finished.getFileName()
+                    + ".manifest.json"));
+            assertThat(m.ranges()).containsExactly(new SequenceRange(1, 5));
+            // that batch was never acknowledged: its redelivery is archived, once
+            assertThat(writer.append(records(5, 4, "events.tool.started"))).isEqualTo(new AppendResult(3, 1));
+        }
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.events()).isEqualTo(8);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+    }
+
+    @Test
     void deletesAPartFileWithoutAnyCompleteBatch() throws Exception {
         ArchiveConfig cfg = config(dir).build();
         ArchiveWriter crashed = ArchiveWriter.open(cfg);
