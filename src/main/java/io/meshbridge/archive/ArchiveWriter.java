@@ -23,8 +23,10 @@ import java.util.Objects;
  * older than the roll age (call it from a timer, so idle files roll too), {@link #applyRetention} deletes old
  * finished files. {@link #close} finishes every open file; call it on shutdown (SIGTERM).
  *
- * <p><b>Guarantees.</b> When {@code append} returns, every line of the batch is written and fsynced; with gzip
- * or zstd each batch is its own member or frame, so a file cut after any batch still decompresses. A file is
+ * <p><b>Guarantees.</b> When {@code append} returns, every line of the batch is written and fsynced, and so is
+ * every directory entry leading to it (a new directory in its parent, a new file in its directory). Each batch
+ * is one unit that can be checked on its own: a gzip member, a zstd frame, or a plain batch whose first line
+ * carries its length and CRC-32 (see {@link PlainBatches}); a file cut after any batch still reads. A file is
  * written as {@code <name>.part}; finishing it (roll by size or age, eviction beyond the maximum of open files,
  * close) fsyncs it, renames it atomically to its final name, fsyncs the directory and writes the manifest
  * {@code <file>.manifest.json} atomically. A finished file is never rewritten. Each file holds one stream
@@ -33,10 +35,15 @@ import java.util.Objects;
  * acknowledgement), so with one worker per directory every message is archived exactly once. Several workers
  * sharing a directory each write their own files (the worker id is in the name): at least once.
  *
- * <p><b>Fault model.</b> The process may die at any moment (SIGKILL): on the next {@code open}, each
- * {@code .part} file of this worker is cut back to its last complete batch (a torn batch was never
- * acknowledged) and finished; it is never deleted unless it holds no complete batch. Power loss of the machine
- * is not covered, just as JetStream's own default fsync interval does not cover it.
+ * <p><b>Memory.</b> What the worker archived is held per file, not per event ({@link ArchiveIndex}): the
+ * sequences of the open files and of a few recently finished ones, and the span and manifest of every other
+ * finished file, read again when a redelivery falls into it. {@link #acknowledgedUpTo} drops the files below
+ * the consumer's acknowledgement floor.
+ *
+ * <p><b>Fault model.</b> The process may die at any moment (SIGKILL), and the machine may lose power: on the
+ * next {@code open}, each {@code .part} file of this worker is cut back to its last complete batch (a torn or
+ * scrambled batch was never acknowledged) and finished; it is never deleted unless it holds no complete batch.
+ * What {@code append} returned for survives both.
  *
  * <p><b>Failures.</b> An {@link IOException} (full disk, I/O error) is retriable: nothing of the failed part of
  * the batch counts as archived, files are cut back to their state before it, and the same batch may be
@@ -49,6 +56,7 @@ import java.util.Objects;
 public final class ArchiveWriter implements Closeable {
 
     private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
+    private static final int MIN_CACHED_MANIFESTS = 16;
 
     private record FileKey(Path directory, StreamKey stream) {
     }
@@ -61,14 +69,13 @@ public final class ArchiveWriter implements Closeable {
     private final ArchiveConfig config;
     private final Clock clock;
     private final PathLayout layout;
-    private final Map<StreamKey, SequenceRanges> archived;
+    private final ArchiveIndex archived;
     private final LinkedHashMap<FileKey, PartFile> open = new LinkedHashMap<>(16, 0.75f, true);
     private final List<PartFile> failed = new ArrayList<>();
     private final DirectoryLock lock;
     private boolean closed;
 
-    private ArchiveWriter(ArchiveConfig config, Clock clock, DirectoryLock lock,
-                          Map<StreamKey, SequenceRanges> archived) {
+    private ArchiveWriter(ArchiveConfig config, Clock clock, DirectoryLock lock, ArchiveIndex archived) {
         this.config = config;
         this.clock = clock;
         this.lock = lock;
@@ -92,7 +99,9 @@ public final class ArchiveWriter implements Closeable {
         Objects.requireNonNull(clock, "clock");
         DirectoryLock lock = DirectoryLock.acquire(config.directory(), config.workerId());
         try {
-            return new ArchiveWriter(config, clock, lock, Recovery.run(config.directory(), config.workerId()));
+            ArchiveIndex index = new ArchiveIndex(Math.max(MIN_CACHED_MANIFESTS, config.maxOpenFiles()));
+            Recovery.run(config.directory(), config.workerId(), index);
+            return new ArchiveWriter(config, clock, lock, index);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -117,7 +126,7 @@ public final class ArchiveWriter implements Closeable {
         int written = 0;
         for (ArchiveRecord record : batch) {
             StreamKey key = record.key();
-            if (isArchived(key, record.sequence())
+            if (archived.contains(key, record.sequence())
                     || !inBatch.computeIfAbsent(key, k -> new SequenceRanges()).add(record.sequence())) {
                 skipped++;
                 continue;
@@ -157,27 +166,33 @@ public final class ArchiveWriter implements Closeable {
                 : Retention.apply(config.directory(), clock.instant().minus(config.retention()));
     }
 
-    /** Whether this worker archived the message {@code sequence} of the stream incarnation. */
-    public synchronized boolean isArchived(String stream, Instant streamCreated, long sequence) {
-        return isArchived(new StreamKey(stream, streamCreated), sequence);
+    /**
+     * Whether this worker archived the message {@code sequence} of the stream incarnation.
+     *
+     * @throws IOException when the manifest of a finished file spanning the sequence cannot be read
+     */
+    public synchronized boolean isArchived(String stream, Instant streamCreated, long sequence) throws IOException {
+        return archived.contains(new StreamKey(stream, streamCreated), sequence);
     }
 
     /** The highest sequence of the stream incarnation this worker archived, or 0 when none. */
     public synchronized long highWater(String stream, Instant streamCreated) {
-        SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
-        return ranges == null ? 0 : ranges.max();
+        return archived.highWater(new StreamKey(stream, streamCreated));
     }
 
     /**
      * Tells the writer that no message at or below {@code ackFloor} will be delivered again (the consumer's
-     * acknowledgement floor), so it may forget which of them it archived; bounds its memory when a subject
-     * filter leaves holes in the sequences.
+     * acknowledgement floor), so that it forgets the finished files holding only such messages. Asked about
+     * them later, it answers that they are not archived: a new consumer delivering them again has them
+     * archived again (at least once).
      */
     public synchronized void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
-        SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
-        if (ranges != null) {
-            ranges.fillUpTo(ackFloor);
-        }
+        archived.acknowledgedUpTo(new StreamKey(stream, streamCreated), ackFloor);
+    }
+
+    /** The number of sequence ranges held in memory: open files and cached manifests (for tests). */
+    synchronized long rangesHeld() {
+        return archived.rangesHeld();
     }
 
     /** The number of files open for writing. */
@@ -229,11 +244,6 @@ public final class ArchiveWriter implements Closeable {
         lock.close();
     }
 
-    private boolean isArchived(StreamKey key, long sequence) {
-        SequenceRanges ranges = archived.get(key);
-        return ranges != null && ranges.contains(sequence);
-    }
-
     private PartFile fileFor(ArchiveRecord record, StreamKey key, Map<PartFile, Pending> pending)
             throws IOException {
         FileKey fileKey = new FileKey(layout.directoryFor(record.time(), record.subject()), key);
@@ -252,6 +262,7 @@ public final class ArchiveWriter implements Closeable {
         file = PartFile.create(fileKey.directory(), config.workerId(), record.sequence(), config.compression(),
                 key, clock.instant());
         open.put(fileKey, file);
+        archived.opened(key, file.sequences());
         return file;
     }
 
@@ -266,9 +277,7 @@ public final class ArchiveWriter implements Closeable {
             throw e;
         }
         file.committed(p.records);
-        for (ArchiveRecord r : p.records) {
-            archived.computeIfAbsent(r.key(), k -> new SequenceRanges()).add(r.sequence());
-        }
+        archived.committed(file.key(), file.sequences().max());
     }
 
     private void rollBack(PartFile file, long length) {
@@ -286,6 +295,7 @@ public final class ArchiveWriter implements Closeable {
         forget(file);
         try {
             file.finish();
+            archived.finished(file.key(), file.sequences(), file.manifestPath());
         } catch (IOException e) {
             file.closeQuietly();
             failed.add(file);
@@ -298,9 +308,7 @@ public final class ArchiveWriter implements Closeable {
         while (!failed.isEmpty()) {
             PartFile file = failed.get(0);
             Manifest manifest = Recovery.afterFailure(file.path(), file.name());
-            if (manifest != null) {
-                archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
-            }
+            archived.replaced(file.key(), file.sequences(), manifest, file.manifestPath());
             failed.remove(0);
         }
     }

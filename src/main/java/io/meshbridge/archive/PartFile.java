@@ -105,6 +105,20 @@ final class PartFile {
         return path;
     }
 
+    /** The manifest's path once the file is finished. */
+    Path manifestPath() {
+        return path.resolveSibling(name.manifest());
+    }
+
+    StreamKey key() {
+        return summary.key();
+    }
+
+    /** The sequences of the batches committed so far; grows with each {@link #committed}. */
+    SequenceRanges sequences() {
+        return summary.sequences();
+    }
+
     ArchiveFileName name() {
         return name;
     }

@@ -6,9 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -22,16 +20,20 @@ final class Recovery {
     private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
 
     private final String worker;
-    private final Map<StreamKey, SequenceRanges> archived = new HashMap<>();
+    private final ArchiveIndex archived;
 
-    private Recovery(String worker) {
+    private Recovery(String worker, ArchiveIndex archived) {
         this.worker = worker;
+        this.archived = archived;
     }
 
-    /** Recovers the worker's files below {@code root}; returns the archived sequences per stream incarnation. */
-    static Map<StreamKey, SequenceRanges> run(Path root, String worker) throws IOException {
+    /**
+     * Recovers the worker's files below {@code root} and adds what they hold to {@code archived}: the part
+     * files it recovers with their sequences, finished files by their manifests' headers.
+     */
+    static void run(Path root, String worker, ArchiveIndex archived) throws IOException {
         ArchiveFiles.createDirectories(root);
-        Recovery recovery = new Recovery(worker);
+        Recovery recovery = new Recovery(worker, archived);
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
             files = walk.filter(Files::isRegularFile).toList();
@@ -39,7 +41,6 @@ final class Recovery {
         for (Path file : files) {
             recovery.visit(file);
         }
-        return recovery.archived;
     }
 
     /** Recovers one part file (also used after an I/O error while writing it); returns its manifest or null. */
@@ -98,16 +99,14 @@ final class Recovery {
         if (name == null || !name.worker().equals(worker)) {
             return;
         }
-        if (name.part()) {
-            merge(recoverPart(file, name));
-            return;
-        }
         Path manifestPath = file.resolveSibling(name.manifest());
-        if (Files.exists(manifestPath)) {
-            merge(ArchiveFiles.readManifest(manifestPath));
-            return;
+        if (name.part()) {
+            merge(recoverPart(file, name), manifestPath);
+        } else if (Files.exists(manifestPath)) {
+            archived.recovered(Manifest.readHeader(manifestPath), manifestPath);
+        } else {
+            merge(completeFinished(file, name), manifestPath);
         }
-        merge(completeFinished(file, name));
     }
 
     /**
@@ -128,9 +127,9 @@ final class Recovery {
         return manifest;
     }
 
-    private void merge(Manifest manifest) {
+    private void merge(Manifest manifest, Path manifestPath) {
         if (manifest != null) {
-            archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
+            archived.recovered(manifest, manifestPath);
         }
     }
 }

@@ -35,7 +35,7 @@ final class Retention {
             }
             Path manifestPath = file.resolveSibling(name.manifest());
             Instant newest = Files.exists(manifestPath)
-                    ? ArchiveFiles.readManifest(manifestPath).lastTime()
+                    ? Manifest.readHeader(manifestPath).lastTime()
                     : Files.getLastModifiedTime(file).toInstant();
             if (newest.isBefore(olderThan)) {
                 Files.deleteIfExists(manifestPath);

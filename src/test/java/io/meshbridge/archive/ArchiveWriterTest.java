@@ -279,19 +279,6 @@ class ArchiveWriterTest {
     }
 
     @Test
-    void acknowledgedFloorForgetsTheHolesBelowIt() throws Exception {
-        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
-            writer.append(List.of(record(1, "events.a", T0), record(3, "events.a", T0), record(5, "events.a", T0)));
-            assertThat(writer.isArchived("events", CREATED, 2)).isFalse();
-            writer.acknowledgedUpTo("events", CREATED, 4);
-            assertThat(writer.isArchived("events", CREATED, 2)).isTrue();
-            assertThat(writer.isArchived("events", CREATED, 4)).isTrue();
-            assertThat(writer.isArchived("events", CREATED, 6)).isFalse();
-            assertThat(writer.highWater("events", CREATED)).isEqualTo(5);
-        }
-    }
-
-    @Test
     void refusesASecondWriterWithTheSameWorkerIdAndDirectory() throws Exception {
         try (ArchiveWriter first = ArchiveWriter.open(config(dir).build())) {
             assertThatThrownBy(() -> ArchiveWriter.open(config(dir).build()))
