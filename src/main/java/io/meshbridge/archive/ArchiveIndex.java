@@ -73,13 +73,13 @@ final class ArchiveIndex {
     }
 
     /**
-     * An open file failed and was recovered from disk: {@code manifest} (with its path) says what it holds,
-     * or is null when nothing of it was kept.
+     * An open file failed and was recovered from disk: {@code manifests}, beside it in {@code directory}, say
+     * what it holds now (nothing, when empty).
      */
-    void replaced(StreamKey key, SequenceRanges live, Manifest manifest, Path manifestPath) {
+    void replaced(StreamKey key, SequenceRanges live, List<Manifest> manifests, Path directory) {
         incarnation(key).open.removeIf(r -> r == live);
-        if (manifest != null) {
-            recovered(manifest, manifestPath);
+        for (Manifest m : manifests) {
+            recovered(m, m.path(directory));
         }
     }
 

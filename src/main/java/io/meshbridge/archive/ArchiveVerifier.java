@@ -56,6 +56,11 @@ public final class ArchiveVerifier {
             }
             return;
         }
+        if (fileName.endsWith(Recovery.UNREADABLE_SUFFIX)) {
+            problems.add(path + ": set aside by recovery, its complete batches hold no readable archive line"
+                    + " (see the worker's log)");
+            return;
+        }
         ArchiveFileName name = ArchiveFileName.parse(fileName);
         if (name == null) {
             return;

@@ -307,8 +307,8 @@ public final class ArchiveWriter implements Closeable {
     private void recoverFailed() throws IOException {
         while (!failed.isEmpty()) {
             PartFile file = failed.get(0);
-            Manifest manifest = Recovery.afterFailure(file.path(), file.name());
-            archived.replaced(file.key(), file.sequences(), manifest, file.manifestPath());
+            archived.replaced(file.key(), file.sequences(), Recovery.afterFailure(file.path(), file.name()),
+                    file.path().getParent());
             failed.remove(0);
         }
     }

@@ -89,6 +89,11 @@ record Manifest(String file, String worker, Compression compression, String stre
         return new StreamKey(stream, streamCreated);
     }
 
+    /** Where this manifest is, beside its file in {@code directory}. */
+    Path path(Path directory) {
+        return directory.resolve(file + ArchiveFileName.MANIFEST_SUFFIX);
+    }
+
     SequenceRanges sequences() {
         SequenceRanges out = new SequenceRanges();
         ranges.forEach(r -> out.addRange(r.first(), r.last()));
