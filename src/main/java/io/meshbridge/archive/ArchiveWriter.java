@@ -3,7 +3,6 @@ package io.meshbridge.archive;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,11 +54,7 @@ import java.util.Objects;
  */
 public final class ArchiveWriter implements Closeable {
 
-    private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
     private static final int MIN_CACHED_MANIFESTS = 16;
-
-    private record FileKey(Path directory, StreamKey stream) {
-    }
 
     private static final class Pending {
         final ByteArrayOutputStream lines = new ByteArrayOutputStream();
@@ -68,10 +63,8 @@ public final class ArchiveWriter implements Closeable {
 
     private final ArchiveConfig config;
     private final Clock clock;
-    private final PathLayout layout;
     private final ArchiveIndex archived;
-    private final LinkedHashMap<FileKey, PartFile> open = new LinkedHashMap<>(16, 0.75f, true);
-    private final List<PartFile> failed = new ArrayList<>();
+    private final OpenFiles files;
     private final DirectoryLock lock;
     private boolean closed;
 
@@ -79,8 +72,8 @@ public final class ArchiveWriter implements Closeable {
         this.config = config;
         this.clock = clock;
         this.lock = lock;
-        this.layout = new PathLayout(config.directory(), config.layout());
         this.archived = archived;
+        this.files = new OpenFiles(config, clock, archived);
     }
 
     /** Opens a writer with the system clock (UTC); recovers this worker's files first. */
@@ -119,9 +112,15 @@ public final class ArchiveWriter implements Closeable {
     public synchronized AppendResult append(List<ArchiveRecord> batch) throws IOException {
         requireOpen();
         batch.forEach(Lines::validate);
-        recoverFailed();
+        files.recoverFailed();
         Map<PartFile, Pending> pending = new LinkedHashMap<>();
         Map<StreamKey, SequenceRanges> inBatch = new HashMap<>();
+        OpenFiles.BeforeEviction flushPending = eldest -> {
+            Pending p = pending.remove(eldest);
+            if (p != null) {
+                files.flush(eldest, p.lines.toByteArray(), p.records);
+            }
+        };
         int skipped = 0;
         int written = 0;
         for (ArchiveRecord record : batch) {
@@ -131,17 +130,17 @@ public final class ArchiveWriter implements Closeable {
                 skipped++;
                 continue;
             }
-            Pending p = pending.computeIfAbsent(fileFor(record, key, pending), f -> new Pending());
+            Pending p = pending.computeIfAbsent(files.fileFor(record, flushPending), f -> new Pending());
             Lines.write(record, p.lines);
             p.records.add(record);
             written++;
         }
         for (Map.Entry<PartFile, Pending> e : pending.entrySet()) {
-            flush(e.getKey(), e.getValue());
+            files.flush(e.getKey(), e.getValue().lines.toByteArray(), e.getValue().records);
         }
         for (PartFile file : pending.keySet()) {
-            if (file.size() >= config.rollBytes() && open.containsValue(file)) {
-                finish(file);
+            if (file.size() >= config.rollBytes() && files.isOpen(file)) {
+                files.finish(file);
             }
         }
         finishExpired();
@@ -151,10 +150,9 @@ public final class ArchiveWriter implements Closeable {
     /** Finishes the files that have been open for the roll age or longer; returns how many. */
     public synchronized int finishExpired() throws IOException {
         requireOpen();
-        Instant limit = clock.instant().minus(config.rollAge());
-        List<PartFile> expired = open.values().stream().filter(f -> !f.openedAt().isAfter(limit)).toList();
+        List<PartFile> expired = files.openedUpTo(clock.instant().minus(config.rollAge()));
         for (PartFile file : expired) {
-            finish(file);
+            files.finish(file);
         }
         return expired.size();
     }
@@ -197,7 +195,7 @@ public final class ArchiveWriter implements Closeable {
 
     /** The number of files open for writing. */
     public synchronized int openFiles() {
-        return open.size();
+        return files.size();
     }
 
     /** The configuration. */
@@ -212,15 +210,15 @@ public final class ArchiveWriter implements Closeable {
             return;
         }
         IOException failure = null;
-        for (PartFile file : new ArrayList<>(open.values())) {
+        for (PartFile file : files.all()) {
             try {
-                finish(file);
+                files.finish(file);
             } catch (IOException e) {
                 failure = add(failure, e);
             }
         }
         try {
-            recoverFailed();
+            files.recoverFailed();
         } catch (IOException e) {
             failure = add(failure, e);
         }
@@ -242,79 +240,6 @@ public final class ArchiveWriter implements Closeable {
     synchronized void abandon() throws IOException {
         closed = true;
         lock.close();
-    }
-
-    private PartFile fileFor(ArchiveRecord record, StreamKey key, Map<PartFile, Pending> pending)
-            throws IOException {
-        FileKey fileKey = new FileKey(layout.directoryFor(record.time(), record.subject()), key);
-        PartFile file = open.get(fileKey);
-        if (file != null) {
-            return file;
-        }
-        while (open.size() >= config.maxOpenFiles()) {
-            PartFile eldest = open.values().iterator().next();
-            Pending p = pending.remove(eldest);
-            if (p != null) {
-                flush(eldest, p);
-            }
-            finish(eldest);
-        }
-        file = PartFile.create(fileKey.directory(), config.workerId(), record.sequence(), config.compression(),
-                key, clock.instant());
-        open.put(fileKey, file);
-        archived.opened(key, file.sequences());
-        return file;
-    }
-
-    /** Writes and fsyncs one file's part of the batch; on failure cuts the file back and rethrows. */
-    private void flush(PartFile file, Pending p) throws IOException {
-        long before = file.size();
-        try {
-            file.write(Members.encode(config.compression(), p.lines.toByteArray()));
-            file.force();
-        } catch (IOException e) {
-            rollBack(file, before);
-            throw e;
-        }
-        file.committed(p.records);
-        archived.committed(file.key(), file.sequences().max());
-    }
-
-    private void rollBack(PartFile file, long length) {
-        try {
-            file.truncate(length);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot cut back " + file.path() + "; it is recovered later", e);
-            forget(file);
-            file.closeQuietly();
-            failed.add(file);
-        }
-    }
-
-    private void finish(PartFile file) throws IOException {
-        forget(file);
-        try {
-            file.finish();
-            archived.finished(file.key(), file.sequences(), file.manifestPath());
-        } catch (IOException e) {
-            file.closeQuietly();
-            failed.add(file);
-            throw e;
-        }
-    }
-
-    /** Recovers files whose writing or finishing failed, and learns what they hold. */
-    private void recoverFailed() throws IOException {
-        while (!failed.isEmpty()) {
-            PartFile file = failed.get(0);
-            archived.replaced(file.key(), file.sequences(), Recovery.afterFailure(file.path(), file.name()),
-                    file.path().getParent());
-            failed.remove(0);
-        }
-    }
-
-    private void forget(PartFile file) {
-        open.values().removeIf(f -> f == file);
     }
 
     private void requireOpen() {
