@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -143,6 +147,30 @@ final class ArchiveIndex {
         Map<Long, List<Finished>> below = inc.byLast.headMap(floor, true);
         below.values().forEach(files -> files.forEach(cache::remove));
         below.clear();
+    }
+
+    /** Finished data files were deleted (retention): forgets them. */
+    void deleted(Collection<Path> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        Set<Path> manifests = new HashSet<>();
+        files.forEach(f -> manifests.add(f.resolveSibling(f.getFileName() + ArchiveFileName.MANIFEST_SUFFIX)));
+        for (Incarnation inc : incarnations.values()) {
+            for (Iterator<List<Finished>> it = inc.byLast.values().iterator(); it.hasNext(); ) {
+                List<Finished> list = it.next();
+                list.removeIf(f -> {
+                    boolean gone = manifests.contains(f.manifest());
+                    if (gone) {
+                        cache.remove(f);
+                    }
+                    return gone;
+                });
+                if (list.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
     }
 
     /** The number of sequence ranges held in memory (open files and cached manifests). */

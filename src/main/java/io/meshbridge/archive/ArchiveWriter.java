@@ -3,6 +3,7 @@ package io.meshbridge.archive;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -160,8 +161,12 @@ public final class ArchiveWriter implements Closeable {
     /** Deletes finished files (any worker's) whose newest event is older than the retention; returns how many. */
     public synchronized int applyRetention() throws IOException {
         requireOpen();
-        return config.retention() == null ? 0
-                : Retention.apply(config.directory(), clock.instant().minus(config.retention()));
+        if (config.retention() == null) {
+            return 0;
+        }
+        List<Path> deleted = Retention.apply(config.directory(), clock.instant().minus(config.retention()));
+        archived.deleted(deleted);
+        return deleted.size();
     }
 
     /**
@@ -191,6 +196,11 @@ public final class ArchiveWriter implements Closeable {
     /** The number of sequence ranges held in memory: open files and cached manifests (for tests). */
     synchronized long rangesHeld() {
         return archived.rangesHeld();
+    }
+
+    /** The number of finished files of this worker it knows of (for tests). */
+    synchronized long finishedFilesKnown() {
+        return archived.finishedFiles();
     }
 
     /** The number of files open for writing. */

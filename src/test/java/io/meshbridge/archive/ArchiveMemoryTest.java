@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArchiveMemoryTest {
 
-    private static final int EVENTS = 5_000;
+    private static final int EVENTS = 2_000;
 
     @TempDir
     Path dir;
@@ -49,23 +49,23 @@ class ArchiveMemoryTest {
             }
             heldRunning = writer.rangesHeld();
             // redeliveries from anywhere in the archive are skipped, the holes are not archived
-            assertThat(writer.append(List.of(record(1, "events.a", T0), record(4001, "events.a", T0),
-                    record(9999, "events.a", T0)))).isEqualTo(new AppendResult(0, 3));
-            assertThat(writer.isArchived("events", CREATED, 5000)).isFalse();
+            assertThat(writer.append(List.of(record(1, "events.a", T0), record(2001, "events.a", T0),
+                    record(3999, "events.a", T0)))).isEqualTo(new AppendResult(0, 3));
+            assertThat(writer.isArchived("events", CREATED, 2000)).isFalse();
             heldAfterRedeliveries = writer.rangesHeld();
         }
         // the ranges of the open files (2) and the cached finished ones (16), each one per event
         long bound = (2 + 16) * largestFile();
-        assertThat(bound).isLessThan(EVENTS / 10);
+        assertThat(bound).isLessThan(EVENTS / 4);
         assertThat(heldRunning).as("ranges held while running").isLessThanOrEqualTo(bound);
         assertThat(heldAfterRedeliveries).isLessThanOrEqualTo(bound);
 
         try (ArchiveWriter restarted = ArchiveWriter.open(smallFiles().build())) {
             assertThat(restarted.rangesHeld()).as("ranges held after a restart").isZero();
             assertThat(restarted.highWater("events", CREATED)).isEqualTo(2L * EVENTS - 1);
-            assertThat(restarted.append(List.of(record(3, "events.a", T0), record(5555, "events.a", T0),
-                    record(9997, "events.a", T0)))).isEqualTo(new AppendResult(0, 3));
-            assertThat(restarted.append(List.of(record(2, "events.a", T0), record(9998, "events.a", T0))))
+            assertThat(restarted.append(List.of(record(3, "events.a", T0), record(2555, "events.a", T0),
+                    record(3997, "events.a", T0)))).isEqualTo(new AppendResult(0, 3));
+            assertThat(restarted.append(List.of(record(2, "events.a", T0), record(3998, "events.a", T0))))
                     .isEqualTo(new AppendResult(2, 0));
             assertThat(restarted.rangesHeld()).isLessThanOrEqualTo(bound);
         }
@@ -85,16 +85,32 @@ class ArchiveMemoryTest {
     }
 
     @Test
-    void afterACrashTheRecoveredFilesAreHeldOnlyUpToTheCache() throws Exception {
+    void afterACrashTheRecoveredPartFileIsHeldAsOneCachedFileAndSkipped() throws Exception {
         ArchiveWriter crashed = ArchiveWriter.open(smallFiles().rollBytes(ArchiveConfig.MAX_ROLL_BYTES).build());
-        for (int b = 0; b < EVENTS / 50; b++) {
-            crashed.append(everyOther(1 + 100L * b, 50));
+        for (int b = 0; b < EVENTS / 100; b++) {
+            crashed.append(everyOther(1 + 200L * b, 100));
         }
         crashed.abandon();
         try (ArchiveWriter writer = ArchiveWriter.open(smallFiles().build())) {
             // the one part file held every event; recovered, its ranges are held until evicted
             assertThat(writer.rangesHeld()).isEqualTo(EVENTS);
             assertThat(writer.append(everyOther(1, EVENTS))).isEqualTo(new AppendResult(0, EVENTS));
+        }
+    }
+
+    @Test
+    void filesDeletedByTheRetentionAreForgotten() throws Exception {
+        ArchiveTesting.TestClock clock = new ArchiveTesting.TestClock(T0.plus(java.time.Duration.ofDays(30)));
+        ArchiveConfig cfg = smallFiles().retention(java.time.Duration.ofDays(7)).build();
+        try (ArchiveWriter writer = ArchiveWriter.open(cfg, clock)) {
+            for (int b = 0; b < 30; b++) {
+                writer.append(everyOther(1 + 40L * b, 20));
+            }
+            long known = writer.finishedFilesKnown();
+            assertThat(known).isGreaterThanOrEqualTo(29);
+            assertThat(writer.applyRetention()).isEqualTo(known);
+            assertThat(writer.finishedFilesKnown()).isZero();
+            assertThat(writer.highWater("events", CREATED)).isEqualTo(1199);
         }
     }
 
