@@ -94,6 +94,19 @@ class ArchiveFormatTest {
         assertThat(Members.decode(compression, damaged).validLength()).as("damaged in the first batch").isZero();
     }
 
+    @Test
+    void aManifestsHeaderIsReadWithoutItsRanges(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Manifest m = new Manifest("w-1-2.jsonl.gz", "w", Compression.GZIP, "events", ArchiveTesting.CREATED, 1, 9,
+                T0, T0.plusSeconds(5), 5, 100, "ab", java.util.List.of(new SequenceRange(1, 3),
+                new SequenceRange(5, 5), new SequenceRange(9, 9)));
+        Path path = dir.resolve("w-1-2.jsonl.gz.manifest.json");
+        java.nio.file.Files.write(path, m.toJson());
+        assertThat(Manifest.readHeader(path)).isEqualTo(new Manifest.Header(m.key(), 1, 9, T0, T0.plusSeconds(5)));
+        java.nio.file.Files.writeString(path, "{\"stream\":\"events\",\"ranges\":[]}");
+        assertThatThrownBy(() -> Manifest.readHeader(path)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("stream_created");
+    }
+
     /** {@code count} archive lines from sequence {@code first}, as the writer writes them. */
     private static byte[] lines(long first, int count) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
