@@ -29,9 +29,14 @@ final class ChildJvm implements AutoCloseable {
         this.log = log;
     }
 
-    /** {@code java -jar jar run} in {@code dir}: the worker with its defaults, {@code env} on top. */
-    static ChildJvm worker(Path jar, Path dir, Map<String, String> env) throws IOException {
-        return start("worker", dir, env, List.of("-jar", jar.toString(), "run"));
+    /**
+     * {@code java [jvmArgs] -jar jar run} in {@code dir}: the worker with its defaults, {@code env} on top;
+     * {@code jvmArgs} is empty for measurements (a profiling run may add a flight recording).
+     */
+    static ChildJvm worker(Path jar, Path dir, Map<String, String> env, List<String> jvmArgs) throws IOException {
+        List<String> args = new ArrayList<>(jvmArgs);
+        args.addAll(List.of("-jar", jar.toString(), "run"));
+        return start("worker", dir, env, args);
     }
 
     /** {@code java -cp classpath mainClass args} in {@code dir}. */

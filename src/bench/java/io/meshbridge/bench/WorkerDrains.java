@@ -115,8 +115,18 @@ final class WorkerDrains {
             }
         }
         return jar.getFileName() + " built " + built.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + ", default JVM options" + (newer == 0 ? "" : "; !!! " + newer + " file(s) in src/main are newer"
+                + (workerJvmArgs().isEmpty() ? ", default JVM options" : ", !!! JVM options " + workerJvmArgs()
+                + " (not the defaults: a profiling run)") + (newer == 0 ? "" : "; !!! " + newer + " file(s) in src/main are newer"
                 + " than the jar: rebuild it (mvn -B -q package -DskipTests)");
+    }
+
+    /**
+     * Extra JVM options for the worker from {@code bench.worker.jvmArgs} (space-separated, default none), e.g.
+     * {@code -XX:StartFlightRecording=filename=worker.jfr} with {@code -Dbench.keep=true} to profile a drain.
+     */
+    static List<String> workerJvmArgs() {
+        String args = System.getProperty("bench.worker.jvmArgs", "").trim();
+        return args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
     }
 
     /** The worker jar from {@code -Dbench.jar} (default {@code target/mesh-bridge.jar}); it must exist. */
@@ -141,7 +151,7 @@ final class WorkerDrains {
         Files.writeString(dir.resolve("routes/bench.yaml"), routeYaml, StandardCharsets.UTF_8);
         Map<String, String> env = Map.of("MESH_NATS_URL", server.url(), "MESH_NATS_EMBEDDED", "never",
                 "MESH_HTTP_PORT", "0");
-        try (ChildJvm worker = ChildJvm.worker(jar, dir, env)) {
+        try (ChildJvm worker = ChildJvm.worker(jar, dir, env, workerJvmArgs())) {
             AckFloorMeter.Drain drain = meter.measure(durable, worker, dir);
             int exit = worker.terminate(STOP_SECONDS);
             if (exit != 0 && exit != 143) {

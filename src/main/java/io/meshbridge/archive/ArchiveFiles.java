@@ -3,6 +3,7 @@ package io.meshbridge.archive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,29 +37,32 @@ final class ArchiveFiles {
     }
 
     /**
-     * Reads a data file, passing the event of each line of its complete batches to {@code events}; holds the
-     * file's bytes and one batch's content at a time, never the whole decompressed content.
+     * Reads a data file forward, passing the event of each line of its complete batches to {@code events};
+     * holds one batch at a time, never the whole file. Reads the file as long as it was when opened.
      */
     static Scan scan(Path file, Compression compression, Consumer<ArchiveRecord> events) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
         List<String> problems = new ArrayList<>();
         long[] lineNumber = {0};
-        long valid = Members.decode(compression, bytes, (data, offset, length) -> {
-            int start = offset;
-            for (int i = offset; i < offset + length; i++) {
-                if (data[i] != '\n') {
-                    continue;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteWindow window = new ByteWindow(Channels.newInputStream(ch), ch.size());
+            long valid = Members.decode(compression, window, (data, offset, length) -> {
+                int start = offset;
+                for (int i = offset; i < offset + length; i++) {
+                    if (data[i] != '\n') {
+                        continue;
+                    }
+                    lineNumber[0]++;
+                    try {
+                        events.accept(Lines.parse(data, start, i - start));
+                    } catch (IOException e) {
+                        problems.add(file + ": line " + lineNumber[0] + ": " + e.getMessage());
+                    }
+                    start = i + 1;
                 }
-                lineNumber[0]++;
-                try {
-                    events.accept(Lines.parse(data, start, i - start));
-                } catch (IOException e) {
-                    problems.add(file + ": line " + lineNumber[0] + ": " + e.getMessage());
-                }
-                start = i + 1;
-            }
-        });
-        return new Scan(bytes.length, valid, sha256(bytes), problems);
+            });
+            long size = window.drain();
+            return new Scan(size, valid, window.sha256(), problems);
+        }
     }
 
     /**
@@ -101,7 +107,33 @@ final class ArchiveFiles {
         }
     }
 
-    /** Makes a rename in {@code dir} durable (Linux and macOS; a no-op where directories cannot be opened). */
+    /**
+     * Creates {@code dir} with its missing parents, each made durable in its own parent (fsynced there), so
+     * that what is created in it later survives a power loss once fsynced too.
+     */
+    static void createDirectories(Path dir) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        while (!missing.isEmpty()) {
+            Path p = missing.pop();
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+                // created meanwhile by another writer, which fsyncs it too; one more fsync does no harm
+            }
+            fsyncDirectory(p.getParent());
+        }
+    }
+
+    /**
+     * Makes the creation, rename or deletion of an entry of {@code dir} durable (Linux and macOS; a no-op where
+     * directories cannot be opened).
+     */
     static void fsyncDirectory(Path dir) throws IOException {
         if (System.getProperty("os.name", "").startsWith("Windows")) {
             return;
@@ -116,7 +148,7 @@ final class ArchiveFiles {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = newSha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -127,10 +159,10 @@ final class ArchiveFiles {
     }
 
     static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -33,7 +33,7 @@ public final class ArchiveReader {
             Comparator.comparing(ArchiveRecord::key).thenComparingLong(ArchiveRecord::sequence);
 
     private record FileInfo(Path path, ArchiveFileName name, StreamKey key, long firstSequence,
-                            Manifest manifest) {
+                            Manifest.Header manifest) {
     }
 
     private final List<FileInfo> files;
@@ -42,7 +42,7 @@ public final class ArchiveReader {
         this.files = files;
     }
 
-    /** Lists the finished files below {@code directory} and reads their manifests. */
+    /** Lists the finished files below {@code directory} and reads their manifests' headers. */
     public static ArchiveReader open(Path directory) throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(directory)) {
@@ -56,7 +56,7 @@ public final class ArchiveReader {
             }
             Path manifestPath = path.resolveSibling(name.manifest());
             if (Files.exists(manifestPath)) {
-                Manifest m = ArchiveFiles.readManifest(manifestPath);
+                Manifest.Header m = Manifest.readHeader(manifestPath);
                 files.add(new FileInfo(path, name, m.key(), m.firstSequence(), m));
             } else {
                 FileSummary s = new FileSummary();

@@ -12,8 +12,11 @@ import java.util.stream.Stream;
 /**
  * Checks an archive directory: every finished file against its manifest (SHA-256 of the bytes, count, first
  * and last sequence and time, ranges), every line (JSON with the expected members), and across all files of
- * all workers, events archived twice and sequences missing. Read-only; safe while writers run (their
- * {@code .part} files are read as far as complete). Thread-safe.
+ * all workers, events archived twice and sequences missing. Given the dead letters of the archive's routes
+ * ({@link DeadLetterIndex}), the missing sequences they hold are reported as dead-lettered, apart from the
+ * gaps, so that the gaps are what was lost (or left out by a subject filter). Files set aside by recovery
+ * ({@code .unreadable}) are problems. Read-only; safe while writers run (their {@code .part} files are read
+ * as far as complete). Thread-safe.
  */
 public final class ArchiveVerifier {
 
@@ -31,8 +34,16 @@ public final class ArchiveVerifier {
     private ArchiveVerifier() {
     }
 
-    /** Verifies the archive below {@code directory}. */
+    /** Verifies the archive below {@code directory}, without consulting dead letters. */
     public static VerifyReport verify(Path directory) throws IOException {
+        return verify(directory, null);
+    }
+
+    /**
+     * Verifies the archive below {@code directory}; the missing sequences that {@code deadLetters} holds are
+     * reported as dead-lettered, not as gaps. {@code deadLetters} null: not checked.
+     */
+    public static VerifyReport verify(Path directory, DeadLetterIndex deadLetters) throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(directory)) {
             paths = walk.filter(Files::isRegularFile).sorted().toList();
@@ -41,10 +52,10 @@ public final class ArchiveVerifier {
         for (Path path : paths) {
             v.visit(path);
         }
-        List<VerifyReport.Gap> gaps = new ArrayList<>();
-        v.seen.forEach((key, ranges) -> ranges.holes()
-                .forEach(h -> gaps.add(new VerifyReport.Gap(key.stream(), key.created(), h))));
-        return new VerifyReport(v.files, v.partFiles, v.events, v.problems, v.duplicateCount, v.duplicates, gaps);
+        DeadLetterGaps.Split split = DeadLetterGaps.split(v.seen,
+                deadLetters != null ? deadLetters : new DeadLetterIndex(List.of(), Map.of()));
+        return new VerifyReport(v.files, v.partFiles, v.events, v.problems, v.duplicateCount, v.duplicates,
+                split.gaps(), deadLetters != null, split.deadLettered());
     }
 
     private void visit(Path path) throws IOException {
@@ -54,6 +65,11 @@ public final class ArchiveVerifier {
             if (!Files.exists(path.resolveSibling(data))) {
                 problems.add(path + ": manifest without its file");
             }
+            return;
+        }
+        if (fileName.endsWith(Recovery.UNREADABLE_SUFFIX)) {
+            problems.add(path + ": set aside by recovery, its complete batches hold no readable archive line"
+                    + " (see the worker's log)");
             return;
         }
         ArchiveFileName name = ArchiveFileName.parse(fileName);

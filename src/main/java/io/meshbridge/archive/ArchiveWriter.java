@@ -23,8 +23,10 @@ import java.util.Objects;
  * older than the roll age (call it from a timer, so idle files roll too), {@link #applyRetention} deletes old
  * finished files. {@link #close} finishes every open file; call it on shutdown (SIGTERM).
  *
- * <p><b>Guarantees.</b> When {@code append} returns, every line of the batch is written and fsynced; with gzip
- * or zstd each batch is its own member or frame, so a file cut after any batch still decompresses. A file is
+ * <p><b>Guarantees.</b> When {@code append} returns, every line of the batch is written and fsynced, and so is
+ * every directory entry leading to it (a new directory in its parent, a new file in its directory). Each batch
+ * is one unit that can be checked on its own: a gzip member, a zstd frame, or a plain batch whose first line
+ * carries its length and CRC-32 (see {@link PlainBatches}); a file cut after any batch still reads. A file is
  * written as {@code <name>.part}; finishing it (roll by size or age, eviction beyond the maximum of open files,
  * close) fsyncs it, renames it atomically to its final name, fsyncs the directory and writes the manifest
  * {@code <file>.manifest.json} atomically. A finished file is never rewritten. Each file holds one stream
@@ -33,10 +35,15 @@ import java.util.Objects;
  * acknowledgement), so with one worker per directory every message is archived exactly once. Several workers
  * sharing a directory each write their own files (the worker id is in the name): at least once.
  *
- * <p><b>Fault model.</b> The process may die at any moment (SIGKILL): on the next {@code open}, each
- * {@code .part} file of this worker is cut back to its last complete batch (a torn batch was never
- * acknowledged) and finished; it is never deleted unless it holds no complete batch. Power loss of the machine
- * is not covered, just as JetStream's own default fsync interval does not cover it.
+ * <p><b>Memory.</b> What the worker archived is held per file, not per event ({@link ArchiveIndex}): the
+ * sequences of the open files and of a few recently finished ones, and the span and manifest of every other
+ * finished file, read again when a redelivery falls into it. {@link #acknowledgedUpTo} drops the files below
+ * the consumer's acknowledgement floor.
+ *
+ * <p><b>Fault model.</b> The process may die at any moment (SIGKILL), and the machine may lose power: on the
+ * next {@code open}, each {@code .part} file of this worker is cut back to its last complete batch (a torn or
+ * scrambled batch was never acknowledged) and finished; it is never deleted unless it holds no complete batch.
+ * What {@code append} returned for survives both.
  *
  * <p><b>Failures.</b> An {@link IOException} (full disk, I/O error) is retriable: nothing of the failed part of
  * the batch counts as archived, files are cut back to their state before it, and the same batch may be
@@ -48,10 +55,7 @@ import java.util.Objects;
  */
 public final class ArchiveWriter implements Closeable {
 
-    private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
-
-    private record FileKey(Path directory, StreamKey stream) {
-    }
+    private static final int MIN_CACHED_MANIFESTS = 16;
 
     private static final class Pending {
         final ByteArrayOutputStream lines = new ByteArrayOutputStream();
@@ -60,20 +64,17 @@ public final class ArchiveWriter implements Closeable {
 
     private final ArchiveConfig config;
     private final Clock clock;
-    private final PathLayout layout;
-    private final Map<StreamKey, SequenceRanges> archived;
-    private final LinkedHashMap<FileKey, PartFile> open = new LinkedHashMap<>(16, 0.75f, true);
-    private final List<PartFile> failed = new ArrayList<>();
+    private final ArchiveIndex archived;
+    private final OpenFiles files;
     private final DirectoryLock lock;
     private boolean closed;
 
-    private ArchiveWriter(ArchiveConfig config, Clock clock, DirectoryLock lock,
-                          Map<StreamKey, SequenceRanges> archived) {
+    private ArchiveWriter(ArchiveConfig config, Clock clock, DirectoryLock lock, ArchiveIndex archived) {
         this.config = config;
         this.clock = clock;
         this.lock = lock;
-        this.layout = new PathLayout(config.directory(), config.layout());
         this.archived = archived;
+        this.files = new OpenFiles(config, clock, archived);
     }
 
     /** Opens a writer with the system clock (UTC); recovers this worker's files first. */
@@ -92,7 +93,9 @@ public final class ArchiveWriter implements Closeable {
         Objects.requireNonNull(clock, "clock");
         DirectoryLock lock = DirectoryLock.acquire(config.directory(), config.workerId());
         try {
-            return new ArchiveWriter(config, clock, lock, Recovery.run(config.directory(), config.workerId()));
+            ArchiveIndex index = new ArchiveIndex(Math.max(MIN_CACHED_MANIFESTS, config.maxOpenFiles()));
+            Recovery.run(config.directory(), config.workerId(), index);
+            return new ArchiveWriter(config, clock, lock, index);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -110,29 +113,35 @@ public final class ArchiveWriter implements Closeable {
     public synchronized AppendResult append(List<ArchiveRecord> batch) throws IOException {
         requireOpen();
         batch.forEach(Lines::validate);
-        recoverFailed();
+        files.recoverFailed();
         Map<PartFile, Pending> pending = new LinkedHashMap<>();
         Map<StreamKey, SequenceRanges> inBatch = new HashMap<>();
+        OpenFiles.BeforeEviction flushPending = eldest -> {
+            Pending p = pending.remove(eldest);
+            if (p != null) {
+                files.flush(eldest, p.lines.toByteArray(), p.records);
+            }
+        };
         int skipped = 0;
         int written = 0;
         for (ArchiveRecord record : batch) {
             StreamKey key = record.key();
-            if (isArchived(key, record.sequence())
+            if (archived.contains(key, record.sequence())
                     || !inBatch.computeIfAbsent(key, k -> new SequenceRanges()).add(record.sequence())) {
                 skipped++;
                 continue;
             }
-            Pending p = pending.computeIfAbsent(fileFor(record, key, pending), f -> new Pending());
+            Pending p = pending.computeIfAbsent(files.fileFor(record, flushPending), f -> new Pending());
             Lines.write(record, p.lines);
             p.records.add(record);
             written++;
         }
         for (Map.Entry<PartFile, Pending> e : pending.entrySet()) {
-            flush(e.getKey(), e.getValue());
+            files.flush(e.getKey(), e.getValue().lines.toByteArray(), e.getValue().records);
         }
         for (PartFile file : pending.keySet()) {
-            if (file.size() >= config.rollBytes() && open.containsValue(file)) {
-                finish(file);
+            if (file.size() >= config.rollBytes() && files.isOpen(file)) {
+                files.finish(file);
             }
         }
         finishExpired();
@@ -142,10 +151,9 @@ public final class ArchiveWriter implements Closeable {
     /** Finishes the files that have been open for the roll age or longer; returns how many. */
     public synchronized int finishExpired() throws IOException {
         requireOpen();
-        Instant limit = clock.instant().minus(config.rollAge());
-        List<PartFile> expired = open.values().stream().filter(f -> !f.openedAt().isAfter(limit)).toList();
+        List<PartFile> expired = files.openedUpTo(clock.instant().minus(config.rollAge()));
         for (PartFile file : expired) {
-            finish(file);
+            files.finish(file);
         }
         return expired.size();
     }
@@ -153,36 +161,51 @@ public final class ArchiveWriter implements Closeable {
     /** Deletes finished files (any worker's) whose newest event is older than the retention; returns how many. */
     public synchronized int applyRetention() throws IOException {
         requireOpen();
-        return config.retention() == null ? 0
-                : Retention.apply(config.directory(), clock.instant().minus(config.retention()));
+        if (config.retention() == null) {
+            return 0;
+        }
+        List<Path> deleted = Retention.apply(config.directory(), clock.instant().minus(config.retention()));
+        archived.deleted(deleted);
+        return deleted.size();
     }
 
-    /** Whether this worker archived the message {@code sequence} of the stream incarnation. */
-    public synchronized boolean isArchived(String stream, Instant streamCreated, long sequence) {
-        return isArchived(new StreamKey(stream, streamCreated), sequence);
+    /**
+     * Whether this worker archived the message {@code sequence} of the stream incarnation.
+     *
+     * @throws IOException when the manifest of a finished file spanning the sequence cannot be read
+     */
+    public synchronized boolean isArchived(String stream, Instant streamCreated, long sequence) throws IOException {
+        return archived.contains(new StreamKey(stream, streamCreated), sequence);
     }
 
     /** The highest sequence of the stream incarnation this worker archived, or 0 when none. */
     public synchronized long highWater(String stream, Instant streamCreated) {
-        SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
-        return ranges == null ? 0 : ranges.max();
+        return archived.highWater(new StreamKey(stream, streamCreated));
     }
 
     /**
      * Tells the writer that no message at or below {@code ackFloor} will be delivered again (the consumer's
-     * acknowledgement floor), so it may forget which of them it archived; bounds its memory when a subject
-     * filter leaves holes in the sequences.
+     * acknowledgement floor), so that it forgets the finished files holding only such messages. Asked about
+     * them later, it answers that they are not archived: a new consumer delivering them again has them
+     * archived again (at least once).
      */
     public synchronized void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
-        SequenceRanges ranges = archived.get(new StreamKey(stream, streamCreated));
-        if (ranges != null) {
-            ranges.fillUpTo(ackFloor);
-        }
+        archived.acknowledgedUpTo(new StreamKey(stream, streamCreated), ackFloor);
+    }
+
+    /** The number of sequence ranges held in memory: open files and cached manifests (for tests). */
+    synchronized long rangesHeld() {
+        return archived.rangesHeld();
+    }
+
+    /** The number of finished files of this worker it knows of (for tests). */
+    synchronized long finishedFilesKnown() {
+        return archived.finishedFiles();
     }
 
     /** The number of files open for writing. */
     public synchronized int openFiles() {
-        return open.size();
+        return files.size();
     }
 
     /** The configuration. */
@@ -197,15 +220,15 @@ public final class ArchiveWriter implements Closeable {
             return;
         }
         IOException failure = null;
-        for (PartFile file : new ArrayList<>(open.values())) {
+        for (PartFile file : files.all()) {
             try {
-                finish(file);
+                files.finish(file);
             } catch (IOException e) {
                 failure = add(failure, e);
             }
         }
         try {
-            recoverFailed();
+            files.recoverFailed();
         } catch (IOException e) {
             failure = add(failure, e);
         }
@@ -227,86 +250,6 @@ public final class ArchiveWriter implements Closeable {
     synchronized void abandon() throws IOException {
         closed = true;
         lock.close();
-    }
-
-    private boolean isArchived(StreamKey key, long sequence) {
-        SequenceRanges ranges = archived.get(key);
-        return ranges != null && ranges.contains(sequence);
-    }
-
-    private PartFile fileFor(ArchiveRecord record, StreamKey key, Map<PartFile, Pending> pending)
-            throws IOException {
-        FileKey fileKey = new FileKey(layout.directoryFor(record.time(), record.subject()), key);
-        PartFile file = open.get(fileKey);
-        if (file != null) {
-            return file;
-        }
-        while (open.size() >= config.maxOpenFiles()) {
-            PartFile eldest = open.values().iterator().next();
-            Pending p = pending.remove(eldest);
-            if (p != null) {
-                flush(eldest, p);
-            }
-            finish(eldest);
-        }
-        file = PartFile.create(fileKey.directory(), config.workerId(), record.sequence(), config.compression(),
-                key, clock.instant());
-        open.put(fileKey, file);
-        return file;
-    }
-
-    /** Writes and fsyncs one file's part of the batch; on failure cuts the file back and rethrows. */
-    private void flush(PartFile file, Pending p) throws IOException {
-        long before = file.size();
-        try {
-            file.write(Members.encode(config.compression(), p.lines.toByteArray()));
-            file.force();
-        } catch (IOException e) {
-            rollBack(file, before);
-            throw e;
-        }
-        file.committed(p.records);
-        for (ArchiveRecord r : p.records) {
-            archived.computeIfAbsent(r.key(), k -> new SequenceRanges()).add(r.sequence());
-        }
-    }
-
-    private void rollBack(PartFile file, long length) {
-        try {
-            file.truncate(length);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot cut back " + file.path() + "; it is recovered later", e);
-            forget(file);
-            file.closeQuietly();
-            failed.add(file);
-        }
-    }
-
-    private void finish(PartFile file) throws IOException {
-        forget(file);
-        try {
-            file.finish();
-        } catch (IOException e) {
-            file.closeQuietly();
-            failed.add(file);
-            throw e;
-        }
-    }
-
-    /** Recovers files whose writing or finishing failed, and learns what they hold. */
-    private void recoverFailed() throws IOException {
-        while (!failed.isEmpty()) {
-            PartFile file = failed.get(0);
-            Manifest manifest = Recovery.afterFailure(file.path(), file.name());
-            if (manifest != null) {
-                archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
-            }
-            failed.remove(0);
-        }
-    }
-
-    private void forget(PartFile file) {
-        open.values().removeIf(f -> f == file);
     }
 
     private void requireOpen() {

@@ -32,7 +32,7 @@ final class DirectoryLock implements Closeable {
      * @throws IOException when another writer holds it, or the lock file cannot be opened
      */
     static DirectoryLock acquire(Path directory, String workerId) throws IOException {
-        Files.createDirectories(directory);
+        ArchiveFiles.createDirectories(directory);
         Path file = directory.resolve("." + workerId + ".lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;

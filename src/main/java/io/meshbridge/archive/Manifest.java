@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meshbridge.events.Timestamps;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The manifest beside a finished file ({@code <file>.manifest.json}): what the file holds and its checksum.
@@ -20,6 +28,55 @@ record Manifest(String file, String worker, Compression compression, String stre
                 long bytes, String sha256, List<SequenceRange> ranges) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HEADER_MEMBERS = Set.of("stream", "stream_created", "first_seq", "last_seq",
+            "first_time", "last_time");
+
+    /**
+     * What a manifest says about its file without the file's sequences: read without the {@code ranges}, whose
+     * length grows with the file's events.
+     *
+     * @param key           the file's stream incarnation
+     * @param firstSequence its lowest sequence
+     * @param lastSequence  its highest sequence
+     * @param firstTime     its lowest stream time
+     * @param lastTime      its highest stream time
+     */
+    record Header(StreamKey key, long firstSequence, long lastSequence, Instant firstTime, Instant lastTime) {
+    }
+
+    /**
+     * Reads the header of the manifest {@code path}, stopping before the ranges (which this package writes
+     * last).
+     *
+     * @throws IOException when it cannot be read, is not a JSON object or a member is missing or invalid
+     */
+    static Header readHeader(Path path) throws IOException {
+        Map<String, JsonNode> found = new HashMap<>();
+        try (InputStream in = Files.newInputStream(path); JsonParser p = JSON.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("invalid manifest " + path + ": not a JSON object");
+            }
+            while (found.size() < HEADER_MEMBERS.size() && p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (HEADER_MEMBERS.contains(name)) {
+                    found.put(name, p.readValueAsTree());
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException("invalid manifest " + path + ": " + e.getOriginalMessage(), e);
+        }
+        try {
+            JsonNode o = JSON.valueToTree(found);
+            return new Header(new StreamKey(text(o, "stream"), Timestamps.parse(text(o, "stream_created"))),
+                    required(o, "first_seq").asLong(), required(o, "last_seq").asLong(),
+                    Timestamps.parse(text(o, "first_time")), Timestamps.parse(text(o, "last_time")));
+        } catch (RuntimeException e) {
+            throw new IOException("invalid manifest " + path + ": " + e.getMessage(), e);
+        }
+    }
 
     static Manifest of(ArchiveFileName name, FileSummary summary, long bytes, String sha256) {
         return new Manifest(name.finished(), name.worker(), name.compression(), summary.key().stream(),
@@ -30,6 +87,11 @@ record Manifest(String file, String worker, Compression compression, String stre
 
     StreamKey key() {
         return new StreamKey(stream, streamCreated);
+    }
+
+    /** Where this manifest is, beside its file in {@code directory}. */
+    Path path(Path directory) {
+        return directory.resolve(file + ArchiveFileName.MANIFEST_SUFFIX);
     }
 
     SequenceRanges sequences() {

@@ -25,22 +25,34 @@ final class PartFile {
         this.openedAt = openedAt;
     }
 
-    /** Creates a new part file in {@code dir} with a name neither a part nor a finished file has. */
+    /**
+     * Creates a new part file in {@code dir} with a name neither a part nor a finished file has. The directories
+     * created for it and the file itself are durable in their parents when this returns, so that the first
+     * fsync of its data makes that data survive a power loss.
+     */
     static PartFile create(Path dir, String worker, long firstSequence, Compression compression, StreamKey key,
                            Instant now) throws IOException {
-        Files.createDirectories(dir);
+        ArchiveFiles.createDirectories(dir);
         for (long counter = now.toEpochMilli(); ; counter++) {
             ArchiveFileName name = new ArchiveFileName(worker, firstSequence, counter, compression, true);
             Path path = dir.resolve(name.partName());
             if (Files.exists(dir.resolve(name.finished()))) {
                 continue;
             }
+            FileChannel ch;
             try {
-                FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return new PartFile(path, name, ch, key, now);
+                ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (java.nio.file.FileAlreadyExistsException e) {
-                // taken: try the next counter
+                continue; // taken: try the next counter
             }
+            try {
+                ArchiveFiles.fsyncDirectory(dir);
+            } catch (IOException e) {
+                ch.close();
+                Files.deleteIfExists(path);
+                throw e;
+            }
+            return new PartFile(path, name, ch, key, now);
         }
     }
 
@@ -91,6 +103,20 @@ final class PartFile {
 
     Path path() {
         return path;
+    }
+
+    /** The manifest's path once the file is finished. */
+    Path manifestPath() {
+        return path.resolveSibling(name.manifest());
+    }
+
+    StreamKey key() {
+        return summary.key();
+    }
+
+    /** The sequences of the batches committed so far; grows with each {@link #committed}. */
+    SequenceRanges sequences() {
+        return summary.sequences();
     }
 
     ArchiveFileName name() {

@@ -5,33 +5,44 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Brings one worker's files in an archive directory to a clean state after the process died, and rebuilds
  * what the worker has archived: {@code .part} files are cut back to their complete batches and finished
- * (they hold acknowledged events), finished files without a manifest get one, stale temporary manifests are
- * removed. Files of other workers are left alone.
+ * (they hold acknowledged events), finished files without a manifest get one, stale temporary files are
+ * removed. A file holding several stream incarnations is split into one file per incarnation
+ * ({@link FileSplit}); one whose complete batches hold no readable line is set aside as
+ * {@code <name>.unreadable}, where readers do not look and {@code verify} reports it. Files of other workers
+ * are left alone.
  */
 final class Recovery {
 
+    /** The suffix of a file set aside: it cannot be archived as it is. */
+    static final String UNREADABLE_SUFFIX = ".unreadable";
+
     private static final System.Logger LOG = System.getLogger(ArchiveWriter.class.getName());
+    private static final List<String> TEMPORARY_SUFFIXES = List.of(ArchiveFileName.MANIFEST_SUFFIX + ".tmp",
+            FileSplit.SUFFIX);
 
     private final String worker;
-    private final Map<StreamKey, SequenceRanges> archived = new HashMap<>();
+    private final ArchiveIndex archived;
 
-    private Recovery(String worker) {
+    private Recovery(String worker, ArchiveIndex archived) {
         this.worker = worker;
+        this.archived = archived;
     }
 
-    /** Recovers the worker's files below {@code root}; returns the archived sequences per stream incarnation. */
-    static Map<StreamKey, SequenceRanges> run(Path root, String worker) throws IOException {
-        Files.createDirectories(root);
-        Recovery recovery = new Recovery(worker);
+    /**
+     * Recovers the worker's files below {@code root} and adds what they hold to {@code archived}: the part
+     * files it recovers with their sequences, finished files by their manifests' headers.
+     */
+    static void run(Path root, String worker, ArchiveIndex archived) throws IOException {
+        ArchiveFiles.createDirectories(root);
+        Recovery recovery = new Recovery(worker, archived);
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
             files = walk.filter(Files::isRegularFile).toList();
@@ -39,11 +50,13 @@ final class Recovery {
         for (Path file : files) {
             recovery.visit(file);
         }
-        return recovery.archived;
     }
 
-    /** Recovers one part file (also used after an I/O error while writing it); returns its manifest or null. */
-    static Manifest recoverPart(Path part, ArchiveFileName name) throws IOException {
+    /**
+     * Recovers one part file (also used after an I/O error while writing it); returns the manifests of what it
+     * holds now: none, its own, or one per incarnation when it held several.
+     */
+    static List<Manifest> recoverPart(Path part, ArchiveFileName name) throws IOException {
         FileSummary summary = new FileSummary();
         ArchiveFiles.Scan scan = ArchiveFiles.scan(part, name.compression(), summary);
         if (scan.validLength() < scan.size()) {
@@ -59,21 +72,20 @@ final class Recovery {
             // no complete batch, so nothing in it was acknowledged
             Files.delete(part);
             ArchiveFiles.fsyncDirectory(part.getParent());
-            return null;
+            return List.of();
         }
-        if (summary.count() == 0 || summary.mixed()) {
-            LOG.log(Level.ERROR, "{0} holds no readable archive line or several streams; left as it is", part);
-            return null;
+        if (summary.count() > 0 && !summary.mixed()) {
+            LOG.log(Level.INFO, "finishing {0} with {1} events after a restart", part, summary.count());
+            return List.of(ArchiveFiles.finish(part, name.asFinished(), summary));
         }
-        LOG.log(Level.INFO, "finishing {0} with {1} events after a restart", part, summary.count());
-        return ArchiveFiles.finish(part, name.asFinished(), summary);
+        return settle(part, name, summary);
     }
 
     /**
      * Recovers a part file whose writing or finishing failed: the part file when it is still there, else the
-     * manifest of the finished file when that is missing. Returns what it holds, or null.
+     * manifest of the finished file when that is missing. Returns the manifests of what it holds.
      */
-    static Manifest afterFailure(Path part, ArchiveFileName name) throws IOException {
+    static List<Manifest> afterFailure(Path part, ArchiveFileName name) throws IOException {
         if (Files.exists(part)) {
             return recoverPart(part, name);
         }
@@ -81,56 +93,69 @@ final class Recovery {
         if (Files.exists(finished) && !Files.exists(part.resolveSibling(name.manifest()))) {
             return completeFinished(finished, name.asFinished());
         }
-        return null;
+        return List.of();
+    }
+
+    /**
+     * Writes the manifest of a finished file that has none (renamed, then the process died or an I/O error
+     * came before the manifest was written); returns the manifests of what it holds then.
+     */
+    static List<Manifest> completeFinished(Path file, ArchiveFileName name) throws IOException {
+        FileSummary summary = new FileSummary();
+        ArchiveFiles.Scan scan = ArchiveFiles.scan(file, name.compression(), summary);
+        if (summary.count() > 0 && !summary.mixed()) {
+            Manifest manifest = Manifest.of(name, summary, scan.size(), scan.sha256());
+            ArchiveFiles.writeAtomically(file.resolveSibling(name.manifest()), manifest.toJson());
+            return List.of(manifest);
+        }
+        return settle(file, name, summary);
+    }
+
+    /** Renames {@code file} to {@code <name>.unreadable}, durably, and says why in the log. */
+    static void setAside(Path file, String why) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + UNREADABLE_SUFFIX);
+        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        ArchiveFiles.fsyncDirectory(file.getParent());
+        LOG.log(Level.ERROR, "set {0} aside as {1}: {2}", file, aside.getFileName(), why);
+    }
+
+    /** A file of complete batches that cannot be finished as it is: split, or set aside. */
+    private static List<Manifest> settle(Path file, ArchiveFileName name, FileSummary summary) throws IOException {
+        if (summary.mixed()) {
+            return FileSplit.split(file, name);
+        }
+        setAside(file, "its complete batches hold no readable archive line");
+        return List.of();
     }
 
     private void visit(Path file) throws IOException {
         String fileName = file.getFileName().toString();
-        if (fileName.endsWith(ArchiveFileName.MANIFEST_SUFFIX + ".tmp")) {
-            ArchiveFileName data = ArchiveFileName.parse(fileName.substring(0,
-                    fileName.length() - (ArchiveFileName.MANIFEST_SUFFIX + ".tmp").length()));
-            if (data != null && data.worker().equals(worker)) {
-                Files.deleteIfExists(file);
+        for (String suffix : TEMPORARY_SUFFIXES) {
+            if (fileName.endsWith(suffix)) {
+                ArchiveFileName data = ArchiveFileName.parse(fileName.substring(0,
+                        fileName.length() - suffix.length()));
+                if (data != null && data.worker().equals(worker)) {
+                    Files.deleteIfExists(file);
+                }
+                return;
             }
-            return;
         }
         ArchiveFileName name = ArchiveFileName.parse(fileName);
         if (name == null || !name.worker().equals(worker)) {
             return;
         }
+        Path manifestPath = file.resolveSibling(name.manifest());
+        List<Manifest> manifests;
         if (name.part()) {
-            merge(recoverPart(file, name));
+            manifests = recoverPart(file, name);
+        } else if (Files.exists(manifestPath)) {
+            archived.recovered(Manifest.readHeader(manifestPath), manifestPath);
             return;
+        } else {
+            manifests = completeFinished(file, name);
         }
-        Path manifestPath = file.resolveSibling(name.manifest());
-        if (Files.exists(manifestPath)) {
-            merge(ArchiveFiles.readManifest(manifestPath));
-            return;
-        }
-        merge(completeFinished(file, name));
-    }
-
-    /**
-     * Writes the manifest of a finished file that has none (renamed, then the process died or an I/O error
-     * came before the manifest was written); returns it, or null when the file holds no readable line.
-     */
-    static Manifest completeFinished(Path file, ArchiveFileName name) throws IOException {
-        Path manifestPath = file.resolveSibling(name.manifest());
-        FileSummary summary = new FileSummary();
-        ArchiveFiles.Scan scan = ArchiveFiles.scan(file, name.compression(), summary);
-        if (summary.count() == 0 || summary.mixed()) {
-            LOG.log(Level.ERROR, "finished archive file {0} holds no readable line or several streams; "
-                    + "no manifest written", file);
-            return null;
-        }
-        Manifest manifest = Manifest.of(name, summary, scan.size(), scan.sha256());
-        ArchiveFiles.writeAtomically(manifestPath, manifest.toJson());
-        return manifest;
-    }
-
-    private void merge(Manifest manifest) {
-        if (manifest != null) {
-            archived.computeIfAbsent(manifest.key(), k -> new SequenceRanges()).addAll(manifest.sequences());
+        for (Manifest m : manifests) {
+            archived.recovered(m, m.path(file.getParent()));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,12 +23,13 @@ final class Retention {
     private Retention() {
     }
 
-    static int apply(Path root, Instant olderThan) throws IOException {
+    /** Deletes the finished files below {@code root} whose newest event is older than the limit; returns them. */
+    static List<Path> apply(Path root, Instant olderThan) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
             files = walk.filter(Files::isRegularFile).toList();
         }
-        int deleted = 0;
+        List<Path> deleted = new ArrayList<>();
         for (Path file : files) {
             ArchiveFileName name = ArchiveFileName.parse(file.getFileName().toString());
             if (name == null || name.part()) {
@@ -35,13 +37,13 @@ final class Retention {
             }
             Path manifestPath = file.resolveSibling(name.manifest());
             Instant newest = Files.exists(manifestPath)
-                    ? ArchiveFiles.readManifest(manifestPath).lastTime()
+                    ? Manifest.readHeader(manifestPath).lastTime()
                     : Files.getLastModifiedTime(file).toInstant();
             if (newest.isBefore(olderThan)) {
                 Files.deleteIfExists(manifestPath);
                 Files.deleteIfExists(file);
                 LOG.log(Level.DEBUG, "retention deleted {0}", file);
-                deleted++;
+                deleted.add(file);
                 deleteEmptyParents(root, file.getParent());
             }
         }

@@ -75,6 +75,11 @@ final class SequenceRanges {
         }
     }
 
+    /** The number of disjoint ranges held: what the set costs in memory. */
+    int size() {
+        return ranges.size();
+    }
+
     boolean isEmpty() {
         return ranges.isEmpty();
     }

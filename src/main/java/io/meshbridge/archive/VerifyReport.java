@@ -15,17 +15,26 @@ import java.util.List;
  *                       finished file, a manifest without its file
  * @param duplicateCount how many events were found more than once (same stream, creation time, sequence)
  * @param duplicates     the first {@value ArchiveVerifier#MAX_LISTED} of them
- * @param gaps           missing sequences between the lowest and highest archived per stream incarnation; with
- *                       a subject filter on the archive route these include the sequences it left out
+ * @param gaps           missing sequences between the lowest and highest archived per stream incarnation, but
+ *                       for those dead-lettered (when checked); with a subject filter on the archive route these
+ *                       include the sequences it left out
+ * @param deadLettersChecked whether the dead-letter stream was consulted
+ * @param deadLettered   missing sequences that the dead-letter stream holds: a route gave up on them, they are
+ *                       not lost; empty when not checked
  */
 public record VerifyReport(int files, int partFiles, long events, List<String> problems, long duplicateCount,
-                           List<Duplicate> duplicates, List<Gap> gaps) {
+                           List<Duplicate> duplicates, List<Gap> gaps, boolean deadLettersChecked,
+                           List<DeadLettered> deadLettered) {
 
     /** Copies the lists. */
     public VerifyReport {
         problems = List.copyOf(problems);
         duplicates = List.copyOf(duplicates);
         gaps = List.copyOf(gaps);
+        deadLettered = List.copyOf(deadLettered);
+        if (!deadLettersChecked && !deadLettered.isEmpty()) {
+            throw new IllegalArgumentException("dead-lettered sequences come only from a check");
+        }
     }
 
     /**
@@ -48,22 +57,48 @@ public record VerifyReport(int files, int partFiles, long events, List<String> p
     public record Gap(String stream, Instant streamCreated, SequenceRange range) {
     }
 
-    /** Whether the archive has no problem, no duplicate and no gap. */
+    /**
+     * Sequences missing from the archive of one stream incarnation that the dead-letter stream holds.
+     *
+     * @param stream        the stream name
+     * @param streamCreated the stream's creation time
+     * @param range         the sequences, all dead-lettered by {@code route}
+     * @param route         the route that gave up on them
+     */
+    public record DeadLettered(String stream, Instant streamCreated, SequenceRange range, String route) {
+    }
+
+    /** How many events were dead-lettered instead of archived. */
+    public long deadLetteredCount() {
+        return deadLettered.stream().mapToLong(d -> d.range().count()).sum();
+    }
+
+    /** Whether the archive has no problem, no duplicate and no gap (dead-lettered events are no gap). */
     public boolean ok() {
         return problems.isEmpty() && duplicateCount == 0 && gaps.isEmpty();
     }
 
-    /** A few lines for people: the counts, then every problem, duplicate and gap. */
+    /**
+     * A few lines for people: the counts (with the dead-lettered events when checked), then every problem,
+     * duplicate, gap and dead-lettered range.
+     */
     public String describe() {
         StringBuilder out = new StringBuilder();
         out.append(files).append(" files, ").append(partFiles).append(" part files, ").append(events)
                 .append(" events, ").append(problems.size()).append(" problems, ").append(duplicateCount)
-                .append(" duplicates, ").append(gaps.size()).append(" gaps\n");
+                .append(" duplicates, ").append(gaps.size()).append(" gaps");
+        if (deadLettersChecked) {
+            out.append(", ").append(deadLetteredCount()).append(" dead-lettered");
+        }
+        out.append('\n');
         problems.forEach(p -> out.append("problem: ").append(p).append('\n'));
         duplicates.forEach(d -> out.append("duplicate: ").append(d.stream()).append(" created ")
                 .append(d.streamCreated()).append(" seq ").append(d.sequence()).append('\n'));
         gaps.forEach(g -> out.append("gap: ").append(g.stream()).append(" created ").append(g.streamCreated())
                 .append(" seq ").append(g.range().first()).append("..").append(g.range().last()).append('\n'));
+        deadLettered.forEach(d -> out.append("dead-lettered: ").append(d.stream()).append(" created ")
+                .append(d.streamCreated()).append(" seq ").append(d.range().first()).append("..")
+                .append(d.range().last()).append(" by route ").append(d.route()).append('\n'));
         return out.toString();
     }
 }

@@ -21,14 +21,16 @@
  * </pre>
  * One line per event: {@code {"stream","stream_created","seq","subject","time","id","event"}}, the payload
  * verbatim as the last member ({@code event_b64} when it holds raw line breaks). Each batch is one gzip member
- * (or zstd frame), so {@code zcat} reads any file, even one cut after a batch. The manifest holds the stream,
- * the lowest and highest sequence and time, the count, the sequence ranges and the SHA-256 of the file.
+ * (or zstd frame), so {@code zcat} reads any file, even one cut after a batch; a plain batch carries its length
+ * and CRC-32 in its first line ({@code "batch":"<length>:<crc32>"}). The manifest holds the stream, the lowest
+ * and highest sequence and time, the count, the sequence ranges and the SHA-256 of the file.
  *
  * <h2>Guarantees and fault model</h2>
- * The process may be killed at any moment (SIGKILL): a restarted writer cuts each of its {@code .part} files back
- * to the last complete batch, finishes it, and skips what it archived before, keyed by stream name, stream
- * creation time and sequence. So with one worker per directory each event is archived exactly once; several
- * workers sharing a directory give at least once, and {@code verify} reports the duplicates. Power loss of the
- * machine is not covered: JetStream's own default fsync interval does not survive it either.
+ * The process may be killed at any moment (SIGKILL) and the machine may lose power: what {@code append}
+ * returned for is fsynced with the directory entries leading to it, and a restarted writer cuts each of its
+ * {@code .part} files back to the last complete batch (checksums tell), finishes it, and skips what it
+ * archived before, keyed by stream name, stream creation time and sequence. So with one worker per directory
+ * each event is archived exactly once; several workers sharing a directory give at least once, and
+ * {@code verify} reports the duplicates.
  */
 package io.meshbridge.archive;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A worker process for {@link ArchiveDiskFullTest}, run under a file size limit: archives sequences
+ * A worker process for {@link ArchiveWriterDiskFullIT}, run under a file size limit: archives sequences
  * {@code 1..last} in batches of 25 (plain JSON Lines), printing {@code acked <seq>} after each append; on the
  * first I/O error it prints {@code failed <seq>}, retries the batch once, prints whether every part file still
  * ends with a complete line ({@code intact true}) and exits without closing the writer. Without a limit it

@@ -68,6 +68,35 @@ class ArchiveRecoveryTest {
     }
 
     @Test
+    void cutsAPlainFilesTornLastBatchEvenWhereItHoldsWholeLines() throws Exception {
+        ArchiveConfig cfg = config(dir).compression(Compression.NONE).build();
+        ArchiveWriter crashed = ArchiveWriter.open(cfg);
+        crashed.append(records(1, 5, "events.tool.started"));
+        crashed.abandon();
+        Path part = files(dir, ".part").get(0);
+        long complete = Files.size(part);
+        // the next batch (6 to 8) was being written when the process died: its first line whole, the second cut
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        records(6, 3, "events.tool.started").forEach(r -> Lines.write(r, lines));
+        byte[] next = Members.encode(Compression.NONE, lines.toByteArray());
+        int firstLineEnd = new String(next, StandardCharsets.ISO_8859_1).indexOf('\n');
+        Files.write(part, java.util.Arrays.copyOf(next, firstLineEnd + 20), StandardOpenOption.APPEND);
+
+        try (ArchiveWriter writer = ArchiveWriter.open(cfg)) {
+            Path finished = files(dir, ".jsonl").get(0);
+            assertThat(Files.size(finished)).isEqualTo(complete);
+            Manifest m = ArchiveFiles.readManifest(finished.resolveSibling(finished.getFileName()
+                    + ".manifest.json"));
+            assertThat(m.ranges()).containsExactly(new SequenceRange(1, 5));
+            // that batch was never acknowledged: its redelivery is archived, once
+            assertThat(writer.append(records(5, 4, "events.tool.started"))).isEqualTo(new AppendResult(3, 1));
+        }
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.events()).isEqualTo(8);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+    }
+
+    @Test
     void deletesAPartFileWithoutAnyCompleteBatch() throws Exception {
         ArchiveConfig cfg = config(dir).build();
         ArchiveWriter crashed = ArchiveWriter.open(cfg);
@@ -146,6 +175,106 @@ class ArchiveRecoveryTest {
         assertThat(report.events()).isEqualTo(acknowledged + 2);
         assertThat(report.ok()).as(report.describe()).isTrue();
         assertThat(ArchiveTesting.finishedGzipEvents(dir)).hasSize((int) acknowledged + 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void splitsAPartFileHoldingSeveralStreamIncarnationsAndSkipsWhatItHolds(Compression compression)
+            throws Exception {
+        Path part = mixedPart(compression);
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).compression(compression).build())) {
+            assertThat(files(dir, ".part")).isEmpty();
+            assertMixedPartSplit(compression);
+            // the redelivery of every event it held is skipped: each is archived once
+            assertThat(writer.append(mixedRecords())).isEqualTo(new AppendResult(0, 6));
+        }
+        assertThat(part).doesNotExist();
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.events()).isEqualTo(6);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+    }
+
+    @Test
+    void aSplitInterruptedByACrashIsDoneAgainWithoutDuplicates() throws Exception {
+        Path part = mixedPart(Compression.GZIP);
+        byte[] source = Files.readAllBytes(part);
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            assertThat(writer.openFiles()).isZero();
+        }
+        List<Path> outputs = files(dir, ".jsonl.gz");
+        assertThat(outputs).hasSize(2);
+        // as a crash would leave it: the first output finished, the second being written, the source still there
+        Path second = outputs.get(1);
+        Files.delete(second.resolveSibling(second.getFileName() + ".manifest.json"));
+        Files.move(second, second.resolveSibling(second.getFileName() + ".split"));
+        Files.write(part, source);
+
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            assertThat(files(dir, ".part")).isEmpty();
+            assertThat(files(dir, ".split")).isEmpty();
+            assertThat(files(dir, ".jsonl.gz")).isEqualTo(outputs);
+            assertMixedPartSplit(Compression.GZIP);
+            assertThat(writer.append(mixedRecords())).isEqualTo(new AppendResult(0, 6));
+        }
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.events()).isEqualTo(6);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+    }
+
+    @Test
+    void setsAsideAPartFileWhoseCompleteBatchesHoldNoReadableLine() throws Exception {
+        Path part = dir.resolve("2026/11/29/10/a/w1-1-1700000000000.jsonl.gz.part");
+        Files.createDirectories(part.getParent());
+        Files.write(part, Members.encode(Compression.GZIP, "{\"a\":1}\n{\"b\":2}\n".getBytes(StandardCharsets.UTF_8)));
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            assertThat(files(dir, ".part")).isEmpty();
+            assertThat(part.resolveSibling(part.getFileName() + ".unreadable")).exists();
+            assertThat(writer.append(records(1, 2, "events.a"))).isEqualTo(new AppendResult(2, 0));
+        }
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            assertThat(writer.append(records(1, 2, "events.a"))).isEqualTo(new AppendResult(0, 2));
+        }
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.problems()).singleElement().satisfies(p -> assertThat(p).contains(".unreadable")
+                .contains("set aside by recovery"));
+    }
+
+    /** The events of {@link #mixedPart}: sequences 1 to 4 of the stream created at CREATED, 1 and 2 of a newer one. */
+    private static List<ArchiveRecord> mixedRecords() {
+        java.time.Instant recreated = ArchiveTesting.CREATED.plus(java.time.Duration.ofDays(1));
+        return List.of(ArchiveTesting.record(1, "events.a", T0), ArchiveTesting.record(2, "events.a", T0),
+                ArchiveTesting.record(3, "events.a", T0.plusMillis(1)),
+                ArchiveTesting.record("events", recreated, 1, "events.a", T0.plusMillis(2)),
+                ArchiveTesting.record(4, "events.a", T0.plusMillis(3)),
+                ArchiveTesting.record("events", recreated, 2, "events.a", T0.plusMillis(4)));
+    }
+
+    /** A part file of worker w1 whose two batches hold events of two incarnations of a stream. */
+    private Path mixedPart(Compression compression) throws Exception {
+        List<ArchiveRecord> records = mixedRecords();
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        records.subList(0, 3).forEach(r -> Lines.write(r, first));
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        records.subList(3, 6).forEach(r -> Lines.write(r, second));
+        Path part = dir.resolve("2026/11/29/10/a/w1-1-1700000000000" + compression.extension() + ".part");
+        Files.createDirectories(part.getParent());
+        Files.write(part, Members.encode(compression, first.toByteArray()));
+        Files.write(part, Members.encode(compression, second.toByteArray()), StandardOpenOption.APPEND);
+        return part;
+    }
+
+    /** One finished file per incarnation, each with a manifest of what it holds. */
+    private void assertMixedPartSplit(Compression compression) throws Exception {
+        List<Manifest> manifests = new java.util.ArrayList<>();
+        for (Path m : files(dir, ".manifest.json")) {
+            manifests.add(ArchiveFiles.readManifest(m));
+        }
+        assertThat(files(dir, compression.extension())).hasSize(2);
+        assertThat(manifests).extracting(m -> m.key().created(), Manifest::count, Manifest::ranges)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(ArchiveTesting.CREATED, 4L, List.of(new SequenceRange(1, 4))),
+                        org.assertj.core.groups.Tuple.tuple(ArchiveTesting.CREATED.plus(java.time.Duration.ofDays(1)),
+                                2L, List.of(new SequenceRange(1, 2))));
     }
 
     /** Less than half of a batch of two lines (so not even its first line), encoded as the file's compression. */

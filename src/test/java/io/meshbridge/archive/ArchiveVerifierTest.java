@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +50,9 @@ class ArchiveVerifierTest {
             writer.append(records(1, 3, "events.a"));
         }
         Path file = files(dir, ".jsonl").get(0);
-        Files.write(file, "{\"stream\":\"events\"}\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        // a whole batch, so the line is read: its one line is not an archive line
+        Files.write(file, Members.encode(Compression.NONE, "{\"stream\":\"events\"}\n".getBytes(StandardCharsets.UTF_8)),
+                StandardOpenOption.APPEND);
         VerifyReport report = ArchiveVerifier.verify(dir);
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("line 4").contains("missing"));
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("SHA-256"));
@@ -96,6 +103,58 @@ class ArchiveVerifierTest {
         running.close();
         assertThat(ArchiveReader.open(dir).read(ArchiveQuery.all()).map(ArchiveRecord::sequence).toList())
                 .containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void missingSequencesTheDeadLetterStreamHoldsAreDeadLetteredNotGaps() throws Exception {
+        Instant recreated = CREATED.plus(Duration.ofDays(2));
+        List<ArchiveRecord> archived = new ArrayList<>();
+        for (long seq = 1; seq <= 10; seq++) {
+            if (seq != 4 && seq != 5 && seq != 8) {
+                archived.add(ArchiveTesting.record(seq, "events.a", ArchiveTesting.T0.plusMillis(seq)));
+            }
+        }
+        for (long seq = 1; seq <= 6; seq++) {
+            if (seq != 4) {
+                archived.add(ArchiveTesting.record("events", recreated, seq, "events.a", ArchiveTesting.T0));
+            }
+        }
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            writer.append(archived);
+        }
+        DeadLetterIndex letters = new DeadLetterIndex(List.of(
+                new DeadLetter("events", 4, CREATED.plusSeconds(60), "archive-a"),
+                new DeadLetter("events", 5, CREATED.plusSeconds(61), "archive-a"),
+                new DeadLetter("events", 4, recreated.plusSeconds(5), "archive-a"), // of the newer incarnation
+                new DeadLetter("events", 8, CREATED.minusSeconds(1), "archive-a"), // older than both: explains nothing
+                new DeadLetter("other", 8, CREATED.plusSeconds(60), "archive-a")), Map.of());
+
+        VerifyReport report = ArchiveVerifier.verify(dir, letters);
+
+        assertThat(report.gaps()).containsExactly(new VerifyReport.Gap("events", CREATED, new SequenceRange(8, 8)));
+        assertThat(report.deadLettered()).containsExactly(
+                new VerifyReport.DeadLettered("events", CREATED, new SequenceRange(4, 5), "archive-a"),
+                new VerifyReport.DeadLettered("events", recreated, new SequenceRange(4, 4), "archive-a"));
+        assertThat(report.deadLetteredCount()).isEqualTo(3);
+        assertThat(report.describe()).startsWith("2 files, 0 part files, 12 events, 0 problems, 0 duplicates,"
+                + " 1 gaps, 3 dead-lettered\n").contains("gap: events created " + CREATED + " seq 8..8\n")
+                .contains("dead-lettered: events created " + CREATED + " seq 4..5 by route archive-a\n");
+        assertThat(ArchiveVerifier.verify(dir).gaps()).hasSize(3);
+        assertThat(ArchiveVerifier.verify(dir).describe()).startsWith("2 files, 0 part files, 12 events, 0 problems,"
+                + " 0 duplicates, 3 gaps\n");
+    }
+
+    @Test
+    void aDeadLetterOfTheStreamAsItIsNowDoesNotExplainAGapOfAnEarlierIncarnation() throws Exception {
+        write("w1", 1, 3);
+        write("w1", 5, 3);
+        Instant current = CREATED.plus(Duration.ofDays(3));
+        DeadLetterIndex letters = new DeadLetterIndex(
+                List.of(new DeadLetter("events", 4, current.plusSeconds(1), "archive-a")), Map.of("events", current));
+        VerifyReport report = ArchiveVerifier.verify(dir, letters);
+        assertThat(report.gaps()).containsExactly(new VerifyReport.Gap("events", CREATED, new SequenceRange(4, 4)));
+        assertThat(report.deadLettered()).isEmpty();
+        assertThat(report.deadLettersChecked()).isTrue();
     }
 
     private void write(String worker, long first, int count) throws Exception {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run with room archives every event exactly once.
  */
 @EnabledOnOs(OS.LINUX)
-class ArchiveDiskFullTest {
+class ArchiveWriterDiskFullIT {
 
     private static final int EVENTS = 1_000;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a real worker process (SIGKILL) five times while it archives, restarts it with a redelivery of what
  * was not acknowledged plus some that was, and counts the archive with plain java.util.zip and Jackson.
  */
-class ArchiveKillTest {
+class ArchiveWriterKillIT {
 
     private static final int EVENTS = 4_000;
     private static final int BATCH = 50;
@@ -84,7 +84,7 @@ class ArchiveKillTest {
 
     private Process start(long first) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ArchiveKillChild.class.getName(), dir.toString(),
+                "-cp", System.getProperty("java.class.path"), ArchiveWriterChild.class.getName(), dir.toString(),
                 Long.toString(first), Integer.toString(EVENTS), Integer.toString(BATCH));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }

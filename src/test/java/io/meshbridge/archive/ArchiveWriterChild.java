@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A worker process for {@link ArchiveKillTest}: archives sequences {@code first..last} in batches and prints
- * {@code acked <seq>} after each {@code append} returned, as a consumer would acknowledge; then closes the
- * writer (what SIGTERM does) and prints {@code done}. Arguments: directory, first, last, batch size.
+ * A worker process for {@link ArchiveWriterKillIT} and {@link ArchiveDurabilityIT}: archives sequences
+ * {@code first..last} in batches and prints {@code acked <seq>} after each {@code append} returned, as a
+ * consumer would acknowledge; then closes the writer (what SIGTERM does) and prints {@code done}. Arguments:
+ * directory, first, last, batch size.
  */
-public final class ArchiveKillChild {
+public final class ArchiveWriterChild {
 
-    private ArchiveKillChild() {
+    private ArchiveWriterChild() {
     }
 
     public static void main(String[] args) throws Exception {
