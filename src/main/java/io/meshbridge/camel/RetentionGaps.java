@@ -116,7 +116,7 @@ public final class RetentionGaps {
     /**
      * Implemented by a sink (for a {@code mesh:} route: an endpoint of the route, found by the consumer) that
      * holds events durably before its consumer acknowledges them, so that what it holds beyond the
-     * acknowledgement floor is not counted as lost. Must be thread-safe.
+     * acknowledgement floor is not counted as lost. Called on the checking thread; must be thread-safe.
      */
     public interface HeldFloor {
         /** The highest sequence of the stream incarnation the sink holds durably; 0 when none. Cheap. */
@@ -125,6 +125,13 @@ public final class RetentionGaps {
         /** The stream time of the newest message of the incarnation the sink holds, or null; may be slow. */
         default Instant heldTime(String stream, Instant streamCreated) {
             return null;
+        }
+
+        /**
+         * Told at every check the durable's acknowledgement floor: no message of the incarnation at or below
+         * it is delivered to the durable again, so the sink may forget what it kept to recognise them.
+         */
+        default void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
         }
     }
 
@@ -217,7 +224,11 @@ public final class RetentionGaps {
         long base = Math.max(Math.max(inc.reportedUpTo, inc.settledUpTo), held);
         long delivered = 0;
         if (consumer != null) {
-            base = Math.max(base, consumer.getAckFloor().getStreamSequence());
+            long ackFloor = consumer.getAckFloor().getStreamSequence();
+            if (floor != null) {
+                floor.acknowledgedUpTo(source.stream(), inc.created, ackFloor);
+            }
+            base = Math.max(base, ackFloor);
             delivered = consumer.getDelivered().getStreamSequence();
             base = first ? base : Math.max(base, delivered);
             if (consumer.getNumPending() == 0 && consumer.getNumAckPending() == 0) {

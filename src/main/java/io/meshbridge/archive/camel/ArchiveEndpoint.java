@@ -43,7 +43,7 @@ import org.apache.camel.support.DefaultEndpoint;
  * <p>As a {@link HealthReporting}, it reports a producer whose commit thread failed (see
  * {@link ArchiveProducer}). As a {@link RetentionGaps.HeldFloor}, it tells the {@code mesh:} consumer of its
  * route what its writer holds beyond the acknowledgement floor, so the consumer's gap check does not count
- * it as lost.
+ * it as lost, and hears the floor from each check, so the writer forgets the files wholly below it.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "archive", title = "Mesh archive", syntax = "archive:directory",
              producerOnly = true, category = {Category.FILE})
@@ -163,6 +163,11 @@ public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting,
     public Instant heldTime(String stream, Instant streamCreated) {
         return started.stream().map(p -> p.heldTime(stream, streamCreated)).filter(java.util.Objects::nonNull)
                 .max(Instant::compareTo).orElse(null);
+    }
+
+    @Override
+    public void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
+        started.forEach(p -> p.acknowledgedUpTo(stream, streamCreated, ackFloor));
     }
 
     /** This endpoint's started producers (one per route sending to it). */

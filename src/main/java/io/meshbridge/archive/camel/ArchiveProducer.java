@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Gaps.</b> The {@code mesh:} consumer of the route reports events the stream dropped before they were
  * settled ({@link io.meshbridge.camel.RetentionGaps}); through its endpoint this producer tells it what the
  * writer holds of each stream incarnation ({@link #heldUpTo}, {@link #heldTime}), so that what was archived
- * but not yet acknowledged when the worker stopped does not count as lost.
+ * but not yet acknowledged when the worker stopped does not count as lost; each check passes the durable's
+ * acknowledgement floor on to the writer ({@link #acknowledgedUpTo}), which bounds its memory.
  *
  * <p><b>Start and stop.</b> Starting opens the writer (recovering files of a killed process). A timer
  * finishes files older than the roll age and applies the retention every {@value #MAINTENANCE_SECONDS} s (or
@@ -105,6 +106,14 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     public long heldUpTo(String stream, Instant streamCreated) {
         ArchiveWriter current = writer;
         return current == null ? 0 : current.highWater(stream, streamCreated);
+    }
+
+    /** Lets the writer forget the finished files wholly at or below the route's acknowledgement floor. */
+    public void acknowledgedUpTo(String stream, Instant streamCreated, long ackFloor) {
+        ArchiveWriter current = writer;
+        if (current != null) {
+            current.acknowledgedUpTo(stream, streamCreated, ackFloor);
+        }
     }
 
     /**

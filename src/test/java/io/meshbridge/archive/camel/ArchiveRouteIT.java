@@ -130,6 +130,28 @@ class ArchiveRouteIT {
     }
 
     @Test
+    void theWriterForgetsTheFinishedFilesBelowTheAckFloor() throws Exception {
+        Connection nc = NATS.connect();
+        String stream = createStream(nc, "ARCH_FORGET", -1);
+        publishEvents(nc, "tool.started", 1, 100, "f");
+        CamelContext ctx = start(nc, stream, "forget", Map.of("rollSize", "1KB", "compression", "none",
+                "maxBatch", "10"));
+        try {
+            await().atMost(WAIT).until(() -> archivedCount(ctx) == 100 && ackFloor(nc, stream, "forget") == 100);
+            java.time.Instant created = nc.jetStreamManagement().getStreamInfo(stream).getCreateTime().toInstant();
+            ArchiveProducer producer = producer(ctx);
+            // the route's consumer passes its ack floor at its next check: sequence 1 is never delivered again
+            await().atMost(WAIT).until(() -> !producer.writer().isArchived(stream, created, 1));
+            assertThat(producer.heldUpTo(stream, created)).isEqualTo(100);
+        } finally {
+            ctx.close();
+        }
+        VerifyReport report = ArchiveVerifier.verify(dir);
+        assertThat(report.ok()).as(report.describe()).isTrue();
+        assertThat(report.events()).isEqualTo(100);
+    }
+
+    @Test
     void keepsEveryIncarnationOfARecreatedStream() throws Exception {
         Connection nc = NATS.connect();
         String stream = createStream(nc, "ARCH_RECREATE", -1);
@@ -263,6 +285,7 @@ class ArchiveRouteIT {
     private CamelContext start(Connection nc, String stream, String routeId, Map<String, String> options)
             throws Exception {
         CamelContext ctx = MeshTests.context(nc, stream);
+        ctx.getComponent("mesh", io.meshbridge.camel.MeshComponent.class).setGapCheckInterval(Duration.ofMillis(200));
         PluginHelper.getRoutesLoader(ctx).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(ctx, "classpath:templates/mesh-archive.yaml"));
         StringBuilder yaml = new StringBuilder("""
