@@ -111,16 +111,18 @@ final class GroupCommit {
         Item item = new Item(record, exchange, callback);
         try {
             for (boolean waited = false; true; waited = true) {
+                boolean refused;
                 synchronized (held) {
-                    if (stopping.getCount() == 0 || waited && died == null && stopRequested.getAsBoolean()) {
-                        exchange.setException(new IOException("the archive is stopping"));
-                        callback.done(true);
-                        return true;
-                    }
-                    if (died != null) {
+                    refused = stopping.getCount() == 0 || waited && died == null && stopRequested.getAsBoolean();
+                    if (!refused && died != null) {
                         held.add(item);
                         break;
                     }
+                }
+                if (refused) {
+                    exchange.setException(new IOException("the archive is stopping"));
+                    callback.done(true);
+                    return true;
                 }
                 if (queue.offer(item, OFFER_TICK_MILLIS, TimeUnit.MILLISECONDS)) {
                     if (died == null || !queue.remove(item)) {
