@@ -1,9 +1,5 @@
 package io.meshbridge.camel;
 
-import io.meshbridge.events.Event;
-import io.meshbridge.events.PersistConfig;
-import io.meshbridge.events.PersistentBus;
-import io.meshbridge.events.Timestamps;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -13,10 +9,6 @@ import io.nats.client.api.StreamState;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,8 +58,6 @@ public final class RetentionGaps {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionGaps.class);
-    private static final Duration EMIT_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_UNEMITTED = 100;
 
     /**
      * Where a route consumes from.
@@ -153,16 +143,16 @@ public final class RetentionGaps {
     private final boolean emit;
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong checks = new AtomicLong();
-    private final List<Gap> unemitted = new ArrayList<>();
     private volatile HeldFloor heldFloor;
+    private final GapEvents events;
     private Incarnation incarnation;
-    private PersistentBus bus;
 
     /** Gap checks of {@code source} on {@code connection}; {@code emit} false only logs and counts. */
     public RetentionGaps(Connection connection, Source source, boolean emit) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.source = Objects.requireNonNull(source, "source");
         this.emit = emit;
+        this.events = new GapEvents(connection, source);
     }
 
     /** Registers what a sink holds beyond the acknowledgement floor (replaces an earlier one; null for none). */
@@ -292,58 +282,12 @@ public final class RetentionGaps {
                 gap.before() == null ? "?" : gap.before(), source.durable(), exactFilter ? ""
                         : "; some may not match the filter " + source.filter());
         if (emit) {
-            unemitted.add(gap);
+            events.add(gap);
         }
     }
 
     /** Emits the events of the gaps found and not emitted yet; a failed one is tried again next time. */
     public synchronized void emitPending() {
-        while (!unemitted.isEmpty()) {
-            Gap gap = unemitted.get(0);
-            try {
-                emit(gap);
-            } catch (IOException e) {
-                LOG.warn("Cannot emit the {} event of sequences {} to {} (retried at the next check): {}", GAP_TYPE,
-                        gap.firstSeq(), gap.lastSeq(), e.getMessage());
-                if (unemitted.size() > MAX_UNEMITTED) {
-                    unemitted.remove(0);
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            unemitted.remove(0);
-        }
-    }
-
-    private void emit(Gap gap) throws IOException, InterruptedException {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("stream", gap.stream());
-        data.put("stream_created", Timestamps.format(gap.streamCreated()));
-        data.put("first_seq", gap.firstSeq());
-        data.put("last_seq", gap.lastSeq());
-        data.put("count", gap.count());
-        if (gap.after() != null) {
-            data.put("after", Timestamps.format(gap.after()));
-        }
-        if (gap.before() != null) {
-            data.put("before", Timestamps.format(gap.before()));
-        }
-        data.put("filter", source.filter());
-        data.put("route", source.route());
-        data.put("durable", source.durable());
-        data.put("worker", source.node());
-        String id = "mesh-gap-" + gap.stream() + "-" + gap.streamCreated().toEpochMilli() + "-" + source.durable()
-                + "-" + gap.firstSeq() + "-" + gap.lastSeq();
-        try {
-            if (bus == null) {
-                bus = PersistentBus.attach(connection, source.node(), PersistConfig.defaults()
-                        .withStreamName(source.stream()).withEmit(EMIT_TIMEOUT, 1));
-            }
-        } catch (JetStreamApiException e) {
-            throw new IOException("stream " + source.stream() + ": " + e.getMessage(), e);
-        }
-        bus.emit(Event.user(source.node(), GAP_TYPE.substring("user.".length()), data), id);
+        events.emitPending();
     }
 }
