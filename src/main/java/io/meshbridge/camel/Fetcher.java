@@ -188,13 +188,28 @@ final class Fetcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            returnQueued(of);
-            of.dispatchersLeft.countDown();
+            synchronized (of) {
+                returnQueued(of);
+                of.dispatchersLeft.countDown();
+            }
+        }
+    }
+
+    /**
+     * At the end of the receiving thread: hands back what it queued after the last dispatcher left. While a
+     * dispatcher is still there, that dispatcher does it when it leaves, after the rest of its own batch, so
+     * messages are handed back in the order they came and never dispatched by two threads.
+     */
+    void receiverLeft(Run of) {
+        synchronized (of) {
+            if (of.dispatchersAllLeft()) {
+                returnQueued(of);
+            }
         }
     }
 
     /** Hands the queued batches of an ended run back (or finishes them, if the shutdown says so). */
-    void returnQueued(Run of) {
+    private void returnQueued(Run of) {
         for (List<Delivery> batch = of.nextNow(); batch != null; batch = of.nextNow()) {
             sink.dispatch(batch, of);
         }

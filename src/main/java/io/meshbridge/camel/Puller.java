@@ -102,7 +102,7 @@ final class Puller {
             }
         } finally {
             finish();
-            fetcher.returnQueued(run);
+            fetcher.receiverLeft(run);
         }
     }
 
@@ -243,15 +243,14 @@ final class Puller {
             forgetAll();
             return;
         }
-        int handedBack = 0;
+        List<Message> late = new ArrayList<>();
         try {
             CompletableFuture<Boolean> drained = stopReceiving();
             long deadline = System.nanoTime() + DRAIN.toNanos();
             while (drained != null && !drained.isDone() && System.nanoTime() < deadline) {
                 Message msg = sub.nextMessage(Duration.ofMillis(20));
                 if (msg != null && msg.isJetStream()) {
-                    msg.nak();
-                    handedBack++;
+                    late.add(msg);
                 }
             }
         } catch (InterruptedException e) {
@@ -270,9 +269,12 @@ final class Puller {
             }
             this.sub = null;
         }
-        if (handedBack > 0) {
-            LOG.debug("Stopping: returned {} message(s) delivered after the end of fetching to durable {}",
-                    handedBack, fetcher.durable());
+        if (!late.isEmpty()) {
+            // queued behind what came earlier, so the dispatchers hand everything back in order
+            fetcher.delivered(0, late.size());
+            queue(late);
+            LOG.debug("Stopping: {} message(s) delivered after the end of fetching to durable {} are handed back",
+                    late.size(), fetcher.durable());
         }
     }
 
