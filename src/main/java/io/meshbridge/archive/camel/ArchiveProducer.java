@@ -6,9 +6,11 @@ import io.meshbridge.archive.ArchiveRecord;
 import io.meshbridge.archive.ArchiveWriter;
 import io.meshbridge.archive.Lines;
 import io.meshbridge.camel.MeshComponent;
+import io.meshbridge.camel.ConsumedEvent;
 import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.camel.MeshPermanentException;
 import io.meshbridge.events.ReceivedEvent;
+import io.meshbridge.events.StreamPosition;
 import io.nats.client.Connection;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -157,12 +159,7 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         try {
-            ReceivedEvent event = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, ReceivedEvent.class);
-            if (event == null || event.position() == null) {
-                throw new MeshPermanentException("archive: takes events consumed by a mesh: route; this exchange"
-                        + " holds none (a payload that is not an event?)");
-            }
-            ArchiveRecord record = ArchiveRecord.of(event, incarnations.created(event.position().stream()));
+            ArchiveRecord record = record(exchange);
             Lines.validate(record);
             return commit.submit(record, exchange, callback);
         } catch (IllegalArgumentException e) {
@@ -172,6 +169,25 @@ public class ArchiveProducer extends DefaultAsyncProducer {
         }
         callback.done(true);
         return true;
+    }
+
+    /**
+     * The record of the exchange's consumed event, from its stored bytes and position: the event's data is
+     * not decoded for it.
+     */
+    private ArchiveRecord record(Exchange exchange) throws Exception {
+        Object consumed = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY);
+        if (consumed instanceof ConsumedEvent event) {
+            StreamPosition at = event.position();
+            return new ArchiveRecord(at.stream(), incarnations.created(at.stream()), at.sequence(), event.subject(),
+                    at.time(), event.id(), event.raw());
+        }
+        ReceivedEvent event = exchange.getProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, ReceivedEvent.class);
+        if (event == null || event.position() == null) {
+            throw new MeshPermanentException("archive: takes events consumed by a mesh: route; this exchange"
+                    + " holds none (a payload that is not an event?)");
+        }
+        return ArchiveRecord.of(event, incarnations.created(event.position().stream()));
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * logged once and {@link #failure()} reports it. Held exchanges are failed (retriably) only by {@link #stop},
  * so their consumer hands their events out again.
  *
- * <p><b>Threading.</b> {@link #submit} is called from any thread; one thread ({@code ArchiveCommit}) writes
- * and completes the callbacks (the route continues on it); {@code onHeld} runs on the commit thread or on the
- * submitting thread.
+ * <p><b>Threading.</b> {@link #submit} is called from any thread; one thread ({@code ArchiveCommit}) writes;
+ * another ({@code ArchiveAck}) completes the callbacks of each written batch, in order (the route continues on
+ * it), so that writing the next batch overlaps acknowledging this one; {@code onHeld} runs on the commit thread
+ * or on the submitting thread.
  */
 final class GroupCommit {
 
@@ -70,6 +73,8 @@ final class GroupCommit {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final Thread thread;
+    /** Completes written batches, in order, so that the commit thread goes on writing meanwhile. */
+    private final ExecutorService completer;
     private volatile Throwable died;
 
     /**
@@ -90,6 +95,11 @@ final class GroupCommit {
         this.queue = new LinkedBlockingQueue<>(queueCapacity(maxBatch));
         this.thread = new Thread(this::run, "ArchiveCommit[" + name + "]");
         this.thread.setDaemon(true);
+        this.completer = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "ArchiveAck[" + name + "]");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The most records queued at once: two batches, one being written and one being filled. */
@@ -156,6 +166,10 @@ final class GroupCommit {
         if (thread.isAlive()) {
             thread.interrupt();
             thread.join(timeout.toMillis());
+        }
+        completer.shutdown();
+        if (!completer.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("Completing the archived exchanges did not end within {}", timeout);
         }
         List<Item> left = new ArrayList<>();
         synchronized (held) {
@@ -237,7 +251,8 @@ final class GroupCommit {
                 LOG.info("Archive writes work again after {} s; {} event(s) written",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSince), records.size());
             }
-            complete(batch);
+            List<Item> done = List.copyOf(batch);
+            completer.execute(() -> complete(done));
             return;
         }
     }
