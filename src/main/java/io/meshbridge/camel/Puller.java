@@ -26,17 +26,19 @@ import org.slf4j.LoggerFactory;
  * server's redelivery after {@code ackWait}.
  *
  * <p><b>Pipelining.</b> The thread asks for up to {@code batchSize} messages and asks again once half of that
- * arrived, before it hands the batch to the route, so the server delivers the next batch while the route works
- * on this one. Each request expires after {@code pollTimeout}; a new one is sent once the newest is half that
+ * arrived, before it queues the batch for the dispatching threads, so the server delivers the next batch while
+ * the route works on this one. Each request expires after {@code pollTimeout}; a new one is sent once the newest is half that
  * old, so a request is always waiting on the server and an event published at a quiet time is delivered at
  * once. The server serves requests in order; requests it ended (expired) are forgotten one second after their
  * expiry at the latest, earlier when their end status is seen.
  *
  * <p><b>Failures</b> (connection lost, durable deleted) drop the subscription and are retried with a
- * growing pause until the run ends. <b>End of run:</b> the subscription is drained and closed; messages that
- * arrive meanwhile are handed back (negative acknowledgement, no delay) so another consumer takes them.
+ * growing pause until the run ends. <b>End of run:</b> the subscription is drained ({@link #stopReceiving},
+ * before the run ends, so nothing handed back comes to it again) and closed; messages that arrive meanwhile are
+ * queued behind the others and handed back with them (negative acknowledgement, no delay) so another consumer
+ * takes them.
  *
- * <p>Confined to its thread.
+ * <p>Confined to its thread, except {@link #stopReceiving}, which the stopping thread calls.
  */
 final class Puller {
 
