@@ -74,15 +74,8 @@ class MeshConsumerRunsIT {
     }
 
     private CamelContext route(String routeId, String token, String options, Processor step) throws Exception {
-        return contexts.start(nc, STREAM, """
-                - route:
-                    id: %s
-                    from:
-                      uri: "mesh:events.%s.*?%s"
-                      steps:
-                        - process:
-                            ref: step
-                """.formatted(routeId, token, options), Map.of("step", step));
+        return contexts.start(nc, STREAM, MeshTests.processRoute(routeId, "mesh:events." + token + ".*?" + options,
+                "step"), Map.of("step", step));
     }
 
     private static MeshConsumer consumer(CamelContext ctx, String routeId) {

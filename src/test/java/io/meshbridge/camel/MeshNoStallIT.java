@@ -89,15 +89,8 @@ class MeshNoStallIT {
     private void drain(String name, String options) throws Exception {
         String routeId = name + "-" + token;
         Counter counter = new Counter();
-        contexts.start(nc, STREAM, """
-                - route:
-                    id: %s
-                    from:
-                      uri: "mesh:events.%s.*?%s"
-                      steps:
-                        - process:
-                            ref: counter
-                """.formatted(routeId, token, options), Map.of("counter", counter));
+        contexts.start(nc, STREAM, MeshTests.processRoute(routeId, "mesh:events." + token + ".*?" + options,
+                "counter"), Map.of("counter", counter));
         await("all " + EVENTS + " events processed").atMost(DRAIN).until(() -> counter.total.get() >= EVENTS);
         ConsumerInfo info = MeshTests.awaitDrained(nc, STREAM, routeId, EVENTS);
         assertThat(counter.total.get()).isEqualTo(EVENTS);
