@@ -229,11 +229,7 @@ final class Puller {
     private synchronized void dropSubscription() {
         forgetAll();
         if (sub != null) {
-            try {
-                sub.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debug("Closing the pull subscription of {} failed: {}", fetcher.durable(), e.toString());
-            }
+            close(sub);
             sub = null;
             draining = null;
         }
@@ -263,11 +259,7 @@ final class Puller {
             forgetAll();
             JetStreamSubscription sub = this.sub;
             if (sub.isActive()) {
-                try {
-                    sub.unsubscribe();
-                } catch (RuntimeException e) {
-                    LOG.debug("Closing the pull subscription of {} failed: {}", fetcher.durable(), e.toString());
-                }
+                close(sub);
             }
             this.sub = null;
         }
@@ -277,6 +269,14 @@ final class Puller {
             queue(late);
             LOG.debug("Stopping: {} message(s) delivered after the end of fetching to durable {} are handed back",
                     late.size(), fetcher.durable());
+        }
+    }
+
+    private void close(JetStreamSubscription subscription) {
+        try {
+            subscription.unsubscribe();
+        } catch (RuntimeException e) {
+            LOG.debug("Closing the pull subscription of {} failed: {}", fetcher.durable(), e.toString());
         }
     }
 
