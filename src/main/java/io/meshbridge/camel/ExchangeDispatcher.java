@@ -115,7 +115,8 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         exchange.setIn(in);
         if (head != null) {
             exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, new ConsumedEvent(codec, msg.getSubject(),
-                    msg.getData(), head, d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime())));
+                    msg.getData(), head, d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime()),
+                    d.deliveries()));
         } else {
             exchange.setProperty(MeshConsumer.CONSUMED_ID_PROPERTY, d.eventId());
         }
@@ -135,10 +136,19 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         } else if (MeshPermanentException.isPermanent(error) || d.deliveries() >= config.getMaxDeliver()) {
             settlements.deadLetter(d, DeadLetters.describe(error));
         } else {
-            Duration delay = backoffFor(d.deliveries());
+            Duration delay = retryDelay(error, d.deliveries());
             LOG.debug("Attempt {} of {} failed ({}); retrying in {}", d.deliveries(), d, error, delay);
             settlements.nak(d, delay);
         }
+    }
+
+    /** The backoff delay after {@code attempt}, or the delay the error asks for, bounded by the longest backoff. */
+    private Duration retryDelay(Throwable error, long attempt) {
+        Duration scheduled = backoffFor(attempt);
+        return MeshRetryException.delayOf(error).map(asked -> {
+            Duration longest = backoff.stream().max(Duration::compareTo).orElse(scheduled);
+            return asked.compareTo(longest) > 0 ? longest : asked;
+        }).orElse(scheduled);
     }
 
     private Duration backoffFor(long attempt) {

@@ -237,6 +237,35 @@ public class MeshConfiguration implements Cloneable {
         return List.copyOf(out);
     }
 
+    /**
+     * How long a message that fails every time takes from its first attempt to its last: the {@code backoff}
+     * delays after attempts 1 to {@code maxDeliver - 1}, the last delay repeating.
+     */
+    public Duration retrySpan() {
+        List<Duration> delays = backoffDelays();
+        Duration total = Duration.ZERO;
+        for (long attempt = 1; attempt < maxDeliver; attempt++) {
+            total = total.plus(delayAfter(delays, attempt));
+        }
+        return total;
+    }
+
+    /**
+     * Refuses a retry schedule that outlasts a stream's max age (zero or null: unlimited), which would drop a
+     * failing event before its last attempt.
+     *
+     * @throws IllegalArgumentException naming {@code backoff} and {@code maxDeliver}
+     */
+    public void requireRetriesWithin(Duration maxAge, String stream) {
+        Duration span = retrySpan();
+        if (maxAge != null && !maxAge.isZero() && span.compareTo(maxAge) >= 0) {
+            throw new IllegalArgumentException("backoff=" + backoff + " with maxDeliver=" + maxDeliver
+                    + " retries a failing event for " + span + ", not less than the max age " + maxAge + " of stream "
+                    + stream + ": the stream would drop it before its last attempt; shorten backoff or lower"
+                    + " maxDeliver");
+        }
+    }
+
     /** The delay after failed attempt {@code attempt} (1-based): element min(attempt - 1, last) of {@code delays}. */
     static Duration delayAfter(List<Duration> delays, long attempt) {
         int index = (int) Math.min(Math.max(attempt - 1, 0), delays.size() - 1);
