@@ -26,15 +26,18 @@ public final class ConsumedEvent {
     private final EventHead head;
     private final String id;
     private final StreamPosition position;
+    private final long deliveries;
     private volatile ReceivedEvent decoded;
 
-    ConsumedEvent(EventCodec codec, String subject, byte[] raw, EventHead head, String id, StreamPosition position) {
+    ConsumedEvent(EventCodec codec, String subject, byte[] raw, EventHead head, String id, StreamPosition position,
+                  long deliveries) {
         this.codec = codec;
         this.subject = subject;
         this.raw = raw;
         this.head = head;
         this.id = id;
         this.position = position;
+        this.deliveries = deliveries;
     }
 
     /** The type, node and timestamp, as checked at delivery. */
@@ -60,6 +63,11 @@ public final class ConsumedEvent {
     /** Where it is stored. */
     public StreamPosition position() {
         return position;
+    }
+
+    /** Which delivery of the message this exchange is: 1 for the first attempt, 2 for the first retry, ... */
+    public long deliveries() {
+        return deliveries;
     }
 
     /**

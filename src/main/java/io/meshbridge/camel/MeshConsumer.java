@@ -5,12 +5,14 @@ import io.meshbridge.events.EventCodec;
 import io.meshbridge.events.EventTypes;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
@@ -67,6 +69,10 @@ import org.slf4j.LoggerFactory;
  * {@link #getPendingExchangesSize()} tells the shutdown how many are left. Only then is the consumer stopped.
  * The durable is never deleted. Resuming a suspended route fetches again.
  *
+ * <p><b>Pause.</b> A connector can be paused on every worker sharing its durable ({@link #getPause()},
+ * {@link ConnectorPause}): fetching stops as on a suspend, the route stays started, and a start of the route
+ * resumes it. A {@code backoff} whose retries outlast the stream's max age fails the start.
+ *
  * <p><b>Threading and order.</b> The dispatching threads ({@code MeshConsumer[<durable>]}) hand exchanges to
  * the route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
  * exchange, dead-letter results are handled on jnats' threads, and one thread per consumer
@@ -104,6 +110,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private List<Duration> backoff;
     // retention gaps: first check at start, then periodic; its event before the first dispatch (RetentionGaps)
     private GapChecks gapChecks;
+    private ExecutorService pauseThread;
+    private ConnectorPause pause;
 
     /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
     public MeshConsumer(MeshEndpoint endpoint, Processor processor) {
@@ -155,8 +163,13 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         gapChecks = GapChecks.of(this);
         fetcher = new Fetcher(js, stream, durable, config, gapChecks.beforeDispatching(dispatcher), executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
+        StreamConfiguration streamConfig = connection.jetStreamManagement().getStreamInfo(stream).getConfiguration();
+        config.requireRetriesWithin(streamConfig.getMaxAge(), stream);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
         gapChecks.start();
+        pauseThread = executors.newSingleThreadExecutor(this, "MeshPause[" + durable + "]");
+        pause = ConnectorPause.start(connection, streamConfig.getReplicas(), durable, routeLabel,
+                endpoint.getComponent().getNodeName(), new PauseTarget(), pauseThread);
 
         keepAlive = new KeepAlive(inFlight, durable, config.getAckWait(), config.getMaxProcessingTime());
         keepAlive.start(executors, this);
@@ -175,7 +188,32 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     @Override
     protected void doResume() throws Exception {
         super.doResume();
-        startFetching();
+        if (pause == null || !pause.paused()) {
+            startFetching();
+        }
+    }
+
+    /**
+     * The pause of this consumer's connector, kept in NATS for every worker on the durable (known once started).
+     * A step that finds its destination gone calls {@link ConnectorPause#pause}.
+     */
+    public ConnectorPause getPause() {
+        return pause;
+    }
+
+    /** Fetching stops and starts with the connector's pause entry; Camel's own suspend and stop come first. */
+    private final class PauseTarget implements ConnectorPause.Target {
+        @Override
+        public void pauseFetching() {
+            stopFetching();
+        }
+
+        @Override
+        public void resumeFetching() {
+            if (isStarted() && !isSuspendingOrSuspended() && !isStoppingOrStopped()) {
+                startFetching();
+            }
+        }
     }
 
     @Override
@@ -188,6 +226,12 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         stopKeepAlive();
         if (gapChecks != null) {
             gapChecks.stop();
+        }
+        if (pause != null) {
+            pause.stop();
+        }
+        if (pauseThread != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(pauseThread);
         }
         super.doStop();
     }

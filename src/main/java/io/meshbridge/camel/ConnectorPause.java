@@ -1,0 +1,172 @@
+package io.meshbridge.camel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshbridge.events.Timestamps;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.api.StorageType;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pause state of one durable's connector, kept in the NATS key-value bucket {@value #BUCKET} under the
+ * durable's name, so that every worker consuming the durable pauses and resumes together.
+ *
+ * <p>A {@link #pause pause} stores an entry (route, durable, reason, time, worker) and stops this consumer's
+ * fetching at once; every consumer of the durable watches the key and stops fetching when an entry appears,
+ * fetching again when it is deleted. Starting a consumer deletes the entry: a restart of the route (a worker
+ * start) resumes the connector on every worker. A paused consumer stays started: running exchanges finish and
+ * are acknowledged, fetched ones not started are handed back, nothing is lost; events wait in the stream (and
+ * the retention gap check reports what the stream drops meanwhile).
+ *
+ * <p>The bucket is created when missing (history 1, file storage, as many replicas as the event stream). When
+ * the bucket cannot be written, a pause still stops this consumer and says so in the log. Thread-safe; the
+ * watcher's callbacks run on {@code executor}.
+ */
+public final class ConnectorPause {
+
+    /** The key-value bucket of pause entries, one per paused durable. */
+    public static final String BUCKET = "mesh-pauses";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorPause.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a consumer does when the pause entry of its durable appears or goes. */
+    interface Target {
+        /** Stops fetching (running exchanges go on). */
+        void pauseFetching();
+
+        /** Fetches again. */
+        void resumeFetching();
+    }
+
+    private final KeyValue kv;
+    private final String durable;
+    private final String route;
+    private final String worker;
+    private final Target target;
+    private final Executor executor;
+    private NatsKeyValueWatchSubscription watch;
+    private volatile boolean paused;
+
+    private ConnectorPause(KeyValue kv, String durable, String route, String worker, Target target, Executor executor) {
+        this.kv = kv;
+        this.durable = durable;
+        this.route = route;
+        this.worker = worker;
+        this.target = target;
+        this.executor = executor;
+    }
+
+    /**
+     * Ensures the bucket, deletes the durable's entry (a start resumes) and watches it.
+     *
+     * @param replicas replicas of the bucket when it has to be created
+     */
+    static ConnectorPause start(Connection connection, int replicas, String durable, String route, String worker,
+                                Target target, Executor executor)
+            throws IOException, JetStreamApiException, InterruptedException {
+        KeyValueManagement kvm = connection.keyValueManagement();
+        try {
+            kvm.getStatus(BUCKET);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != 10059) { // stream not found
+                throw e;
+            }
+            try {
+                kvm.create(KeyValueConfiguration.builder().name(BUCKET).maxHistoryPerKey(1)
+                        .storageType(StorageType.File).replicas(Math.max(1, replicas)).build());
+            } catch (JetStreamApiException raced) {
+                kvm.getStatus(BUCKET); // another worker created it meanwhile; anything else fails here
+            }
+        }
+        ConnectorPause pause = new ConnectorPause(connection.keyValue(BUCKET), durable, route, worker, target,
+                executor);
+        if (pause.kv.get(durable) != null) {
+            LOG.info("Connector {} (durable {}) was paused; its start resumes it", route, durable);
+            pause.kv.delete(durable);
+        }
+        pause.watch = pause.kv.watch(durable, pause.new Watcher());
+        return pause;
+    }
+
+    /**
+     * Pauses the connector on every worker: stops this consumer's fetching at once and stores the entry.
+     *
+     * @return whether the entry was stored (else only this worker paused, which the log says)
+     */
+    public boolean pause(String reason) {
+        synchronized (this) {
+            if (!paused) {
+                paused = true;
+                executor.execute(target::pauseFetching);
+            }
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("route", route);
+        entry.put("durable", durable);
+        entry.put("reason", reason);
+        entry.put("since", Timestamps.format(Instant.now()));
+        entry.put("worker", worker);
+        try {
+            kv.put(durable, JSON.writeValueAsBytes(entry));
+            return true;
+        } catch (IOException | JetStreamApiException e) {
+            LOG.error("Connector {} paused on this worker only: cannot store its pause in bucket {}: {}", route,
+                    BUCKET, e.toString());
+            return false;
+        }
+    }
+
+    /** Whether this consumer is paused. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Stops watching. */
+    void stop() {
+        if (watch != null) {
+            try {
+                watch.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("Unwatching pause of {}: {}", durable, e.toString());
+            }
+        }
+    }
+
+    private final class Watcher implements KeyValueWatcher {
+        @Override
+        public void watch(KeyValueEntry entry) {
+            boolean pause = entry.getOperation() == KeyValueOperation.PUT;
+            executor.execute(() -> apply(pause, entry));
+        }
+
+        @Override
+        public void endOfData() {
+        }
+    }
+
+    private synchronized void apply(boolean pause, KeyValueEntry entry) {
+        if (pause && !paused) {
+            paused = true;
+            LOG.warn("Connector {} (durable {}) paused: {}", route, durable, entry.getValueAsString());
+            target.pauseFetching();
+        } else if (!pause && paused) {
+            paused = false;
+            LOG.info("Connector {} (durable {}) resumed", route, durable);
+            target.resumeFetching();
+        }
+    }
+}
