@@ -1,6 +1,8 @@
 package io.meshbridge.events;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 
 /**
  * TLS settings of a NATS connection. Every member is optional; an instance with {@link #enabled()} true
@@ -38,5 +40,18 @@ public record TlsConfig(boolean enabled, Path caFile, Path certFile, Path keyFil
                 || handshakeFirst)) {
             enabled = true;
         }
+    }
+
+    /**
+     * A new {@link SSLContext} of these settings, for a TLS client other than the NATS connection (such as an
+     * HTTP client): the client identity from {@code certFile}/{@code keyFile} or {@code keystore}, the trust from
+     * {@code caFile} or {@code truststore} (else the JVM's default trust store). {@code enabled} and
+     * {@code handshakeFirst} play no part. Reads the files on each call.
+     *
+     * @throws IOException when a file cannot be read or holds no usable certificate or key; the message names
+     *                     the file, never a password
+     */
+    public SSLContext createContext() throws IOException {
+        return TlsContexts.create(this);
     }
 }

@@ -1,0 +1,273 @@
+package io.meshbridge.webhook;
+
+import io.meshbridge.events.StandardWebhooks;
+import java.io.IOException;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Delivers webhook requests to one {@link WebhookTarget}, one attempt per {@link #send} call, over one
+ * {@link HttpClient} of its own (so a slow endpoint holds only its own connections and threads).
+ *
+ * <p><b>The request</b>: {@code POST} of the body as given, {@code Content-Type} of the target's content mode,
+ * {@value StandardWebhooks#ID_HEADER} and {@value StandardWebhooks#TIMESTAMP_HEADER} always, and
+ * {@value StandardWebhooks#SIGNATURE_HEADER} when the target has secrets; {@code User-Agent:
+ * mesh-bridge/<version>}; then the target's extra headers (which may replace the {@code User-Agent}). HTTP/2 is
+ * offered on {@code https} (ALPN, else HTTP/1.1); plain {@code http} uses HTTP/1.1 (no {@code h2c} upgrade,
+ * which some servers mishandle). Redirects are never followed ({@link HttpClient.Redirect#NEVER}): a 3xx is a
+ * permanent outcome. Connect timeout, proxy and TLS context come from the target.
+ *
+ * <p><b>Timeouts</b>: the request timeout is the target's read timeout: the response's status and headers
+ * must arrive within it. The whole attempt is limited to connect timeout plus read timeout: without a status by
+ * then it is cancelled (a retry); with one, the status decides and the rest of the body is given up (the JDK's
+ * request timeout does not cover the body). Of the response body at most {@link #MAX_BODY_READ} bytes are read
+ * and the first {@link #KEPT_BODY} kept for the outcome's excerpt; a longer body is cut off.
+ *
+ * <p><b>The future</b> never completes exceptionally: every failure is an {@link Outcome} (see there for the
+ * classification). It completes on a thread of the client's executor (a cached pool of daemon threads named
+ * {@code mesh-webhook-<host>-<n>}, which also runs the HttpClient's own asynchronous work; its size follows
+ * the number of attempts in flight, which the caller bounds), or on the calling thread when the request
+ * cannot be built. Dependent stages must not block: hand slow work to another executor.
+ *
+ * <p><b>Lifecycle</b>: thread-safe; {@link #send} may be called from any thread, concurrently. {@link #close()}
+ * cancels the attempts in flight (they complete as {@link Outcome.Kind#RETRY} "client closed"), makes later
+ * sends complete the same way at once, closes the HttpClient on a JDK that can (21 and later) and stops the
+ * client's threads.
+ */
+public final class WebhookClient implements AutoCloseable {
+
+    /** Response body bytes read at most; a longer body is cut off (and its connection closed). */
+    public static final int MAX_BODY_READ = 64 * 1024;
+    /** Response body bytes kept for {@link Outcome#excerpt()}: enough for its 256 characters in UTF-8. */
+    public static final int KEPT_BODY = Outcome.MAX_EXCERPT * 4;
+    /** The longest {@code Retry-After} delay taken, by default. */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** The {@code User-Agent}: {@code mesh-bridge/<version of the jar>}, {@code mesh-bridge/dev} outside one. */
+    public static final String USER_AGENT = "mesh-bridge/" + version();
+
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    private final WebhookTarget target;
+    private final Duration maxRetryAfter;
+    private final ExecutorService executor;
+    private final ScheduledThreadPoolExecutor deadlines;
+    private final HttpClient http;
+    private final Duration attemptLimit;
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A client for {@code target}, {@code Retry-After} capped at {@link #DEFAULT_MAX_RETRY_AFTER}. */
+    public WebhookClient(WebhookTarget target) throws IOException {
+        this(target, DEFAULT_MAX_RETRY_AFTER);
+    }
+
+    /**
+     * A client for {@code target}.
+     *
+     * @param maxRetryAfter the longest {@code Retry-After} delay an outcome carries (a longer one is cut to it)
+     * @throws IOException when the target's TLS files cannot be read or used (the message names the file)
+     */
+    public WebhookClient(WebhookTarget target, Duration maxRetryAfter) throws IOException {
+        this.target = Objects.requireNonNull(target, "target");
+        if (Objects.requireNonNull(maxRetryAfter, "maxRetryAfter").isNegative()) {
+            throw new IllegalArgumentException("maxRetryAfter must not be negative, was " + maxRetryAfter);
+        }
+        this.maxRetryAfter = maxRetryAfter;
+        this.attemptLimit = target.connectTimeout().plus(target.readTimeout());
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(target.connectTimeout())
+                .version("https".equals(target.url().getScheme()) ? HttpClient.Version.HTTP_2
+                        : HttpClient.Version.HTTP_1_1);
+        if (target.proxy() != null) {
+            b.proxy(ProxySelector.of(target.proxy()));
+        }
+        if (target.tls().enabled()) {
+            b.sslContext(target.tls().createContext());
+        }
+        String name = "mesh-webhook-" + target.url().getHost() + "-" + CLIENTS.incrementAndGet();
+        this.executor = Executors.newCachedThreadPool(threads(name));
+        this.deadlines = new ScheduledThreadPoolExecutor(1, threads(name + "-deadline"));
+        this.deadlines.setRemoveOnCancelPolicy(true);
+        this.http = b.executor(executor).build();
+    }
+
+    /** The target this client delivers to. */
+    public WebhookTarget target() {
+        return target;
+    }
+
+    /**
+     * Makes one delivery attempt.
+     *
+     * @param id               the {@value StandardWebhooks#ID_HEADER}: the event's id, the same on every attempt
+     * @param timestampSeconds the {@value StandardWebhooks#TIMESTAMP_HEADER}: this attempt's time, Unix seconds
+     * @param body             the body, sent as is (not copied: do not change it until the future completes)
+     * @return the outcome; never completes exceptionally
+     */
+    public CompletableFuture<Outcome> send(String id, long timestampSeconds, byte[] body) {
+        long start = System.nanoTime();
+        if (closed.get()) {
+            return CompletableFuture.completedFuture(closedOutcome(start));
+        }
+        HttpRequest request;
+        try {
+            request = request(id, timestampSeconds, body);
+        } catch (RuntimeException e) {
+            // a request that cannot be built now cannot be built on a retry either
+            return CompletableFuture.completedFuture(Outcome.ofFailure(e, since(start)));
+        }
+        AtomicReference<BoundedBody> responseBody = new AtomicReference<>();
+        HttpResponse.BodyHandler<byte[]> handler = info -> {
+            BoundedBody b = new BoundedBody(KEPT_BODY, MAX_BODY_READ);
+            responseBody.set(b);
+            return b;
+        };
+        CompletableFuture<HttpResponse<byte[]>> exchange;
+        try {
+            exchange = http.sendAsync(request, handler);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Outcome.ofFailure(e, since(start)));
+        }
+        inFlight.add(exchange);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = null;
+        try {
+            deadline = deadlines.schedule(() -> {
+                BoundedBody started = responseBody.get();
+                if (started != null) {
+                    // the status has arrived and decides: only the rest of the body is given up
+                    started.stop();
+                } else {
+                    timedOut.set(true);
+                    exchange.cancel(true);
+                }
+            }, attemptLimit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // close() ran since the check above: the check below cancels the exchange
+        }
+        if (closed.get()) {
+            exchange.cancel(true);
+        }
+        ScheduledFuture<?> limit = deadline;
+        return exchange.handle((response, error) -> {
+            if (limit != null) {
+                limit.cancel(false);
+            }
+            inFlight.remove(exchange);
+            Duration latency = since(start);
+            if (response != null) {
+                return outcome(response, latency);
+            }
+            if (error instanceof CancellationException || error.getCause() instanceof CancellationException) {
+                if (timedOut.get()) {
+                    return new Outcome(Outcome.Kind.RETRY, 0, latency, null, "",
+                            "no response within " + attemptLimit.toMillis() + " ms");
+                }
+                if (closed.get()) {
+                    return closedOutcome(start);
+                }
+            }
+            return Outcome.ofFailure(error, latency);
+        });
+    }
+
+    /** Cancels the attempts in flight and releases the HttpClient and its threads. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (CompletableFuture<?> f : inFlight) {
+            f.cancel(true);
+        }
+        if (http instanceof AutoCloseable closeable) {
+            // JDK 21 and later: waits for the (now cancelled) exchanges to end
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // nothing to do: the client is being dropped
+            }
+        }
+        deadlines.shutdownNow();
+        executor.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "WebhookClient[" + target.redactedUrl() + "]";
+    }
+
+    private HttpRequest request(String id, long timestampSeconds, byte[] body) {
+        Objects.requireNonNull(body, "body");
+        if (id == null || id.isEmpty()) {
+            throw new IllegalArgumentException("webhook id must not be empty");
+        }
+        HttpRequest.Builder r = HttpRequest.newBuilder(target.url())
+                .timeout(target.readTimeout())
+                .header("Content-Type", target.contentMode().contentType())
+                .header(StandardWebhooks.ID_HEADER, id)
+                .header(StandardWebhooks.TIMESTAMP_HEADER, Long.toString(timestampSeconds))
+                .setHeader("User-Agent", USER_AGENT);
+        if (target.signed()) {
+            r.header(StandardWebhooks.SIGNATURE_HEADER,
+                    StandardWebhooks.sign(id, timestampSeconds, body, target.secrets()));
+        }
+        for (Map.Entry<String, String> h : target.headers().entrySet()) {
+            r.setHeader(h.getKey(), h.getValue());
+        }
+        return r.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private Outcome outcome(HttpResponse<byte[]> response, Duration latency) {
+        int status = response.statusCode();
+        Duration retryAfter = null;
+        if (Outcome.kindOf(status) == Outcome.Kind.RETRY) {
+            retryAfter = RetryAfter.parse(response.headers().firstValue(RetryAfter.HEADER).orElse(null),
+                    Instant.now(), maxRetryAfter).orElse(null);
+        }
+        return Outcome.ofResponse(status, latency, retryAfter, response.body());
+    }
+
+    private static Outcome closedOutcome(long start) {
+        return new Outcome(Outcome.Kind.RETRY, 0, since(start), null, "", "client closed");
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String version() {
+        String v = WebhookClient.class.getPackage().getImplementationVersion();
+        return v == null || v.isBlank() ? "dev" : v;
+    }
+}
