@@ -34,7 +34,7 @@ import org.apache.camel.support.ResourceHelper;
  */
 public final class MeshTests {
 
-    static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private MeshTests() {
     }
@@ -52,7 +52,7 @@ public final class MeshTests {
     }
 
     /** Loads YAML routes into {@code ctx}. */
-    static void loadYaml(CamelContext ctx, String yaml) throws Exception {
+    public static void loadYaml(CamelContext ctx, String yaml) throws Exception {
         PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.fromString("routes.yaml", yaml));
     }
 
@@ -70,7 +70,7 @@ public final class MeshTests {
     }
 
     /** Creates an event stream on {@code events.>} (file storage, 2 min duplicate window). */
-    static void createEventStream(Connection nc, String stream) throws IOException, JetStreamApiException {
+    public static void createEventStream(Connection nc, String stream) throws IOException, JetStreamApiException {
         nc.jetStreamManagement().addStream(StreamConfiguration.builder()
                 .name(stream)
                 .subjects("events.>")
@@ -80,28 +80,28 @@ public final class MeshTests {
     }
 
     /** A JSON envelope of {@code type} with {@code data}. */
-    static byte[] envelope(String type, String dataJson) {
+    public static byte[] envelope(String type, String dataJson) {
         return ("{\"type\":\"" + type + "\",\"node\":\"n1\",\"timestamp\":\"2026-11-29T10:45:28.123Z\",\"data\":"
                 + dataJson + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Publishes with JetStream acknowledgement and an id; returns the stream sequence. */
-    static long publish(Connection nc, String subject, byte[] payload, String id) throws Exception {
+    public static long publish(Connection nc, String subject, byte[] payload, String id) throws Exception {
         Headers headers = new Headers().put("Nats-Msg-Id", id);
         return nc.jetStream().publish(subject, headers, payload, PublishOptions.builder().build()).getSeqno();
     }
 
     /** Publishes an event of {@code type} with an id; returns the stream sequence. */
-    static long publishEvent(Connection nc, String type, String dataJson, String id) throws Exception {
+    public static long publishEvent(Connection nc, String type, String dataJson, String id) throws Exception {
         return publish(nc, "events." + type, envelope(type, dataJson), id);
     }
 
-    static ConsumerInfo consumerInfo(Connection nc, String stream, String durable) throws Exception {
+    public static ConsumerInfo consumerInfo(Connection nc, String stream, String durable) throws Exception {
         return nc.jetStreamManagement().getConsumerInfo(stream, durable);
     }
 
     /** Waits until the durable has no message left to deliver and nothing unacknowledged. */
-    static ConsumerInfo awaitDrained(Connection nc, String stream, String durable, long deliveredConsumerSeq) {
+    public static ConsumerInfo awaitDrained(Connection nc, String stream, String durable, long deliveredConsumerSeq) {
         ConsumerInfo[] last = new ConsumerInfo[1];
         await("durable " + durable + " drained").atMost(WAIT).pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions().until(() -> {
@@ -113,7 +113,7 @@ public final class MeshTests {
     }
 
     /** Every message of {@code stream} on {@code subject}, in order, read with direct gets by sequence. */
-    static List<MessageInfo> messages(Connection nc, String stream, String subject) throws Exception {
+    public static List<MessageInfo> messages(Connection nc, String stream, String subject) throws Exception {
         JetStreamManagement jsm = nc.jetStreamManagement();
         StreamInfo info = jsm.getStreamInfo(stream);
         List<MessageInfo> out = new ArrayList<>();
