@@ -29,7 +29,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.PluginHelper;
@@ -276,6 +279,82 @@ class WebhookRouteIT {
             assertThat(MeshTests.messages(nc, MeshConstants.DLQ_STREAM, "mesh.dlq.hook-bulk")).isEmpty();
             System.out.printf("10,000 events through 20%% random 500s: %d requests, %d beyond one per event%n",
                     got.size(), got.size() - n);
+        }
+    }
+
+    @Test
+    void atMostMaxInFlightRequestsAtOnceAndAHungEndpointHoldsOnlyItsOwnRoute() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger hanging = new AtomicInteger();
+        receiver.respond(r -> {
+            if (r.path().equals("/hang")) {
+                hanging.incrementAndGet();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                hanging.decrementAndGet();
+            }
+            return Reply.of(200);
+        });
+        for (int i = 0; i < 40; i++) {
+            MeshTests.publishEvent(nc, "tool.hang", "{}", "hang-" + i);
+            MeshTests.publishEvent(nc, "tool.fast", "{}", "fast-" + i);
+        }
+        try (CamelContext hung = start("hook-hang", "events.tool.hang", "/hang",
+                     Map.of("maxInFlight", "4", "readTimeout", "60s"));
+             CamelContext fast = start("hook-fast", "events.tool.fast", "/fast", Map.of())) {
+            MeshTests.awaitDrained(nc, STREAM, "hook-fast", 40);
+            assertThat(at("/fast")).hasSize(40);
+            // every event of the hung route fetched, four of them posted and waiting for an answer, no more
+            await().atMost(WAIT).until(() -> MeshTests.consumerInfo(nc, STREAM, "hook-hang").getNumPending() == 0
+                    && hanging.get() == 4);
+            assertThat(at("/hang")).hasSize(4);
+            release.countDown();
+            MeshTests.awaitDrained(nc, STREAM, "hook-hang", 40);
+            assertThat(at("/hang")).hasSize(40);
+        }
+    }
+
+    @Test
+    void failingWithoutASuccessForPauseAfterPausesTheRoute() throws Exception {
+        receiver.respond(r -> r.path().equals("/failing") ? Reply.of(503) : Reply.of(200));
+        MeshTests.publishEvent(nc, "tool.failing", "{}", "failing-1");
+        try (CamelContext ctx = start("hook-failing", "events.tool.failing", "/failing",
+                Map.of("pauseAfter", "1s", "maxAttempts", "100"))) {
+            await().atMost(WAIT).until(() -> nc.keyValue(ConnectorPause.BUCKET).get("hook-failing") != null);
+            assertThat(nc.keyValue(ConnectorPause.BUCKET).get("hook-failing").getValueAsString())
+                    .contains("no success for").contains("HTTP 503");
+            int attempts = at("/failing").size();
+            assertThat(attempts).isBetween(5, 99); // 200 ms apart for about a second
+            assertThat(MeshTests.messages(nc, MeshConstants.DLQ_STREAM, "mesh.dlq.hook-failing")).isEmpty();
+        }
+    }
+
+    @Test
+    void theRateLimitSpacesRequests() throws Exception {
+        receiver.respond(r -> Reply.of(200));
+        for (int i = 0; i < 21; i++) {
+            MeshTests.publishEvent(nc, "tool.paced", "{}", "paced-" + i);
+        }
+        try (CamelContext ctx = start("hook-paced", "events.tool.paced", "/paced", Map.of("rateLimit", "20"))) {
+            MeshTests.awaitDrained(nc, STREAM, "hook-paced", 21);
+            List<Request> got = at("/paced");
+            assertThat(got).hasSize(21);
+            Duration span = Duration.ofNanos(got.get(20).receivedNanos() - got.get(0).receivedNanos());
+            assertThat(span).isGreaterThanOrEqualTo(Duration.ofMillis(950)); // 20 intervals of 50 ms
+        }
+    }
+
+    @Test
+    void aNewRouteStartsAtNewEventsByDefault() throws Exception {
+        receiver.respond(r -> Reply.of(200));
+        MeshTests.publishEvent(nc, "tool.fresh", "{}", "fresh-old");
+        try (CamelContext ctx = start("hook-fresh", "events.tool.fresh", "/fresh", Map.of("deliverPolicy", "new"))) {
+            MeshTests.publishEvent(nc, "tool.fresh", "{}", "fresh-new");
+            MeshTests.awaitDrained(nc, STREAM, "hook-fresh", 1);
+            assertThat(at("/fresh")).extracting(Request::id).containsExactly("fresh-new");
         }
     }
 
