@@ -123,6 +123,34 @@ class WebhookRouteIT {
     }
 
     @Test
+    void cloudEventsBodiesSignedWithTwoSecretsWhileRotating() throws Exception {
+        receiver.respond(r -> Reply.of(200));
+        byte[] other = new byte[32];
+        new SecureRandom().nextBytes(other);
+        String both = "whsec_" + Base64.getEncoder().encodeToString(other) + " " + secret;
+        long seq = MeshTests.publishEvent(nc, "tool.ce", "{\"tool\":\"whisper\",\"code\":3}", "ce-1");
+        try (CamelContext ctx = start("hook-ce", "events.tool.ce", "/ce", Map.of("format", "cloudevents",
+                "secret", both, "headers", "X-Team: ops"))) {
+            MeshTests.awaitDrained(nc, STREAM, "hook-ce", 1);
+            Request r = at("/ce").get(0);
+            assertThat(r.contentType()).isEqualTo("application/cloudevents+json");
+            assertThat(r.signature().split(" ")).hasSize(2).allMatch(sig -> sig.startsWith("v1,"));
+            assertThat(r.signatureValid()).isTrue();
+            assertThat(r.headers().get("X-team")).containsExactly("ops");
+            JsonNode ce = JSON.readTree(r.body());
+            assertThat(ce.path("specversion").asText()).isEqualTo("1.0");
+            assertThat(ce.path("id").asText()).isEqualTo("ce-1");
+            assertThat(ce.path("source").asText()).isEqualTo("urn:jb-mesh:node:n1");
+            assertThat(ce.path("type").asText()).isEqualTo("tool.ce");
+            assertThat(ce.path("subject").asText()).isEqualTo("events.tool.ce");
+            assertThat(ce.path("time").asText()).isEqualTo("2026-11-29T10:45:28.123Z");
+            assertThat(ce.path("datacontenttype").asText()).isEqualTo("application/json");
+            assertThat(ce.path("data").toString()).isEqualTo("{\"tool\":\"whisper\",\"code\":3}");
+            assertThat(MeshTests.consumerInfo(nc, STREAM, "hook-ce").getAckFloor().getStreamSequence()).isEqualTo(seq);
+        }
+    }
+
+    @Test
     void tooManyRequestsWaitsForRetryAfter() throws Exception {
         receiver.respond(r -> r.path().equals("/busy") && r.attempt() == 1
                 ? new Reply(429, Map.of("Retry-After", "2"), "slow down") : Reply.of(200));
