@@ -1,7 +1,5 @@
 package io.meshbridge.ingest;
 
-import java.util.Locale;
-
 /**
  * Who may use the ingest: checks the {@code Authorization: Bearer <token>} of a request against the
  * configured tokens ({@link IngestTokens#match}, constant time) and grants what the token allows. With
@@ -36,10 +34,10 @@ final class IngestAuth {
             throw new IngestFailure(401, "missing Authorization: Bearer <token>");
         }
         String a = authorization.trim();
-        if (a.length() < 7 || !a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        if (!a.regionMatches(true, 0, "bearer", 0, 6) || a.length() > 6 && a.charAt(6) != ' ') {
             throw new IngestFailure(401, "Authorization must use the Bearer scheme");
         }
-        IngestToken token = tokens.match(a.substring(7).trim());
+        IngestToken token = tokens.match(a.substring(6).trim());
         if (token == null) {
             throw new IngestFailure(401, "unknown token");
         }

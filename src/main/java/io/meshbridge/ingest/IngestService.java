@@ -54,9 +54,14 @@ public final class IngestService {
      * {@link IngestConfig#maxInFlight()}; the bus's node name is the node of events whose request names none.
      */
     public IngestService(IngestConfig config, PersistentBus bus) {
+        this(config, bus, System::nanoTime);
+    }
+
+    /** An ingest whose rate limit reads {@code nanoTime} (tests). */
+    IngestService(IngestConfig config, PersistentBus bus, java.util.function.LongSupplier nanoTime) {
         this.config = config;
         this.auth = new IngestAuth(config.auth(), config.tokens());
-        this.rates = new RateLimits(config.rateLimit(), System::nanoTime);
+        this.rates = new RateLimits(config.rateLimit(), nanoTime);
         this.bodies = new JsonBodies(config.maxBody(), config.maxDepth());
         this.emits = new AckedEmits(bus, config.ackTimeout(), config.maxInFlight());
         this.bus = bus;
