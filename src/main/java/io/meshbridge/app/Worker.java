@@ -153,7 +153,7 @@ public final class Worker {
                 VertxPlatformHttpServer http = support.getCamelContext().hasService(VertxPlatformHttpServer.class);
                 for (VertxPlatformHttpRouter router : support.getCamelContext().getRegistry()
                         .findByType(VertxPlatformHttpRouter.class)) {
-                    router.errorHandler(413, Worker.this::bodyTooLarge);
+                    router.route(IngestProcessor.PATH + "*").failureHandler(Worker.this::bodyTooLarge);
                 }
                 LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health)",
                         config.nodeName(), support.getCamelContext().getRoutes().size(),
@@ -191,7 +191,8 @@ public final class Worker {
 
     /** A body above the server's limit, refused by Vert.x before any route: answered in JSON like the rest. */
     private void bodyTooLarge(io.vertx.ext.web.RoutingContext ctx) {
-        if (ctx.response().ended()) {
+        if (ctx.statusCode() != 413 || ctx.response().ended()) {
+            ctx.next();
             return;
         }
         ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json")
