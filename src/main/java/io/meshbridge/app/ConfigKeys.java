@@ -46,6 +46,7 @@ final class ConfigKeys {
     static final String INGEST_RETRY_AFTER = "mesh.ingest.retry-after";
     static final String INGEST_MAX_IN_FLIGHT = "mesh.ingest.max-in-flight";
     static final String INGEST_RATE_LIMIT = "mesh.ingest.rate-limit";
+    static final String INGEST_SIGNATURE_SECRETS = "mesh.ingest.signature-secrets";
 
     /** Every key with its default, in documentation order. */
     static final Map<String, String> DEFAULTS;
@@ -87,11 +88,12 @@ final class ConfigKeys {
         d.put(INGEST_RETRY_AFTER, "2s");
         d.put(INGEST_MAX_IN_FLIGHT, "1000");
         d.put(INGEST_RATE_LIMIT, "0");
+        d.put(INGEST_SIGNATURE_SECRETS, "");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
     /** Keys whose values are secrets: never logged. */
-    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS);
+    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS, INGEST_SIGNATURE_SECRETS);
 
     private ConfigKeys() {
     }

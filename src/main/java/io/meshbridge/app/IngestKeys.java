@@ -2,6 +2,7 @@ package io.meshbridge.app;
 
 import static io.meshbridge.app.ConfigKeys.*;
 
+import io.meshbridge.events.WebhookSecret;
 import io.meshbridge.ingest.IngestConfig;
 import io.meshbridge.ingest.IngestToken;
 import io.meshbridge.ingest.IngestTokens;
@@ -67,7 +68,14 @@ final class IngestKeys {
         }
         int inFlight = (int) whole(INGEST_MAX_IN_FLIGHT, text.apply(INGEST_MAX_IN_FLIGHT), 1, 100_000);
         int rate = (int) whole(INGEST_RATE_LIMIT, text.apply(INGEST_RATE_LIMIT), 0, 1_000_000);
-        return new IngestConfig(auth, all, maxBody, maxDepth, ack, retry, inFlight, rate);
+        String signatures = text.apply(INGEST_SIGNATURE_SECRETS);
+        List<WebhookSecret> secrets;
+        try {
+            secrets = signatures.isEmpty() ? List.of() : WebhookSecret.parseAll(signatures);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(INGEST_SIGNATURE_SECRETS, e.getMessage());
+        }
+        return new IngestConfig(auth, all, maxBody, maxDepth, ack, retry, inFlight, rate, secrets);
     }
 
     private static List<IngestToken> tokens(String key, String value) {

@@ -186,6 +186,10 @@ public final class Worker {
             LOG.info("HTTP ingest accepts {} token(s): {}", ingest.tokens().tokens().size(),
                     ingest.tokens().tokens().stream().map(t -> t.name()).toList());
         }
+        if (!ingest.signatureSecrets().isEmpty()) {
+            LOG.info("HTTP ingest requires Standard Webhooks signatures ({} secret(s))",
+                    ingest.signatureSecrets().size());
+        }
         return new IngestService(ingest, bus);
     }
 

@@ -1,7 +1,9 @@
 package io.meshbridge.ingest;
 
 import io.meshbridge.events.EventCodec;
+import io.meshbridge.events.WebhookSecret;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,9 +19,13 @@ import java.util.Objects;
  * @param maxInFlight most events awaiting their acknowledgement at once, over all requests (more: 503)
  * @param rateLimit   most requests per second per token (per client address with {@link Auth#NONE}), with a
  *                    burst of as many; 0 for no limit (more: 429)
+ * @param signatureSecrets when not empty, every request must also carry a valid Standard Webhooks signature by
+ *                    one of these secrets ({@code webhook-id}, {@code webhook-timestamp} within 5 minutes,
+ *                    {@code webhook-signature}), else 401; never printed
  */
 public record IngestConfig(Auth auth, IngestTokens tokens, int maxBody, int maxDepth, Duration ackTimeout,
-                           Duration retryAfter, int maxInFlight, int rateLimit) {
+                           Duration retryAfter, int maxInFlight, int rateLimit,
+                           List<WebhookSecret> signatureSecrets) {
 
     /** Whether requests must present a token. */
     public enum Auth {
@@ -57,26 +63,43 @@ public record IngestConfig(Auth auth, IngestTokens tokens, int maxBody, int maxD
         if (rateLimit < 0) {
             throw new IllegalArgumentException("rateLimit must be 0 (no limit) or more, was " + rateLimit);
         }
+        signatureSecrets = List.copyOf(signatureSecrets == null ? List.of() : signatureSecrets);
     }
 
     /** The defaults with {@code auth} and {@code tokens}. */
     public static IngestConfig defaults(Auth auth, IngestTokens tokens) {
         return new IngestConfig(auth, tokens, DEFAULT_MAX_BODY, 32, Duration.ofSeconds(3), Duration.ofSeconds(2),
-                1_000, 0);
+                1_000, 0, List.of());
     }
 
     /** A copy with other body limits. */
     public IngestConfig withLimits(int body, int depth) {
-        return new IngestConfig(auth, tokens, body, depth, ackTimeout, retryAfter, maxInFlight, rateLimit);
+        return new IngestConfig(auth, tokens, body, depth, ackTimeout, retryAfter, maxInFlight, rateLimit,
+                signatureSecrets);
     }
 
     /** A copy with another acknowledgement budget and in-flight window. */
     public IngestConfig withAck(Duration timeout, int inFlight) {
-        return new IngestConfig(auth, tokens, maxBody, maxDepth, timeout, retryAfter, inFlight, rateLimit);
+        return new IngestConfig(auth, tokens, maxBody, maxDepth, timeout, retryAfter, inFlight, rateLimit,
+                signatureSecrets);
     }
 
     /** A copy with another rate limit. */
     public IngestConfig withRateLimit(int perSecond) {
-        return new IngestConfig(auth, tokens, maxBody, maxDepth, ackTimeout, retryAfter, maxInFlight, perSecond);
+        return new IngestConfig(auth, tokens, maxBody, maxDepth, ackTimeout, retryAfter, maxInFlight, perSecond,
+                signatureSecrets);
+    }
+
+    /** A copy that requires requests signed by one of {@code secrets} (empty: no signature required). */
+    public IngestConfig withSignatureSecrets(List<WebhookSecret> secrets) {
+        return new IngestConfig(auth, tokens, maxBody, maxDepth, ackTimeout, retryAfter, maxInFlight, rateLimit,
+                secrets);
+    }
+
+    @Override
+    public String toString() {
+        return "IngestConfig[auth=" + auth + ", tokens=" + tokens + ", maxBody=" + maxBody + ", maxDepth=" + maxDepth
+                + ", ackTimeout=" + ackTimeout + ", retryAfter=" + retryAfter + ", maxInFlight=" + maxInFlight
+                + ", rateLimit=" + rateLimit + ", signatureSecrets=" + signatureSecrets.size() + "]";
     }
 }

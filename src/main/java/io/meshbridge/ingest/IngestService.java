@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshbridge.events.EmitResult;
 import io.meshbridge.events.Event;
 import io.meshbridge.events.PersistentBus;
+import io.meshbridge.events.StandardWebhooks;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,9 @@ import java.util.concurrent.ExecutionException;
  * <p><b>Rules, in the order they are checked.</b> 405 for another method than POST; 401 without a valid
  * bearer token (unless {@link IngestConfig.Auth#NONE}); 429 beyond the token's rate; 400 for an invalid or
  * reserved topic; 403 for a topic outside the token's prefixes; 400 for an invalid {@code X-Mesh-Node}, 403 for
- * one other than the token's bound node; 400 for an invalid {@code Idempotency-Key}; 415 for a
+ * one other than the token's bound node; 400 for an invalid {@code Idempotency-Key}; when signature secrets are
+ * configured, 401 for a missing, stale or wrong Standard Webhooks signature (a signed request without an
+ * {@code Idempotency-Key} is keyed by its {@code webhook-id}, the same on the sender's retries); 415 for a
  * {@code Content-Type} that is not JSON; 413 for a body above the limit; 400 for a body that is not a JSON
  * object within the depth limit (with the parser's reason); 503 with {@code Retry-After} when NATS is
  * unavailable, too many events await acknowledgement, or none came within the acknowledgement timeout.
@@ -115,7 +119,20 @@ public final class IngestService {
             grant.requireTopic(topic);
         }
         String node = grant.node(request.header().apply("X-Mesh-Node"), emits.nodeName());
-        String key = idempotencyKey(request.header().apply("Idempotency-Key"));
+        String key = idempotencyKey("Idempotency-Key", request.header().apply("Idempotency-Key"));
+        if (!config.signatureSecrets().isEmpty()) {
+            String webhookId = request.header().apply(StandardWebhooks.ID_HEADER);
+            StandardWebhooks.Verification v = StandardWebhooks.verify(webhookId,
+                    request.header().apply(StandardWebhooks.TIMESTAMP_HEADER),
+                    request.header().apply(StandardWebhooks.SIGNATURE_HEADER), request.body(),
+                    config.signatureSecrets(), Instant.now());
+            if (!v.valid()) {
+                throw new IngestFailure(401, "signature: " + v.reason());
+            }
+            if (key == null) {
+                key = idempotencyKey(StandardWebhooks.ID_HEADER, webhookId);
+            }
+        }
         requireJson(request.header().apply("Content-Type"));
         Map<String, Object> body = bodies.object(request.body());
         return alertmanager ? alerts(body, node, grant) : generic(topic, key, body, node);
@@ -161,17 +178,17 @@ public final class IngestService {
         return m;
     }
 
-    private static String idempotencyKey(String key) throws IngestFailure {
+    private static String idempotencyKey(String header, String key) throws IngestFailure {
         if (key == null) {
             return null;
         }
         if (key.isEmpty() || key.length() > 128) {
-            throw new IngestFailure(400, "Idempotency-Key must be 1 to 128 characters");
+            throw new IngestFailure(400, header + " must be 1 to 128 characters");
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c <= ' ' || c > '~') {
-                throw new IngestFailure(400, "Idempotency-Key must be printable ASCII without spaces");
+                throw new IngestFailure(400, header + " must be printable ASCII without spaces");
             }
         }
         return key;

@@ -65,6 +65,17 @@ class IngestKeysTest {
     }
 
     @Test
+    void signatureSecretsAreReadAndNeverPrinted() {
+        String key = "whsec_" + java.util.Base64.getEncoder().encodeToString("k0123456789abcdef".getBytes());
+        String key2 = "whsec_" + java.util.Base64.getEncoder().encodeToString("second-key-012345".getBytes());
+        WorkerConfig w = ConfigParser.parse(Map.of("mesh.ingest.signature-secrets", key + " " + key2));
+        assertThat(w.ingest().signatureSecrets()).hasSize(2);
+        assertThat(w.toString()).doesNotContain(key.substring(6)).doesNotContain(key2.substring(6));
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of("mesh.ingest.signature-secrets", "hunter2secret")))
+                .message().doesNotContain("hunter2secret");
+    }
+
+    @Test
     void anOperatorsOwnServerBodyLimitWins() {
         WorkerConfig w = ConfigParser.parse(Map.of("camel.server.maxBodySize", "9999999"));
         assertThat(Worker.camelProperties(w)).doesNotContainKey("camel.server.max-body-size")
@@ -87,6 +98,7 @@ class IngestKeysTest {
         "mesh.ingest.tokens        | a:short | invalid configuration: mesh.ingest.tokens: token 1: token a: the secret must be at least 16 characters",
         "mesh.ingest.tokens-file   | /no/such/tokens | invalid configuration: mesh.ingest.tokens-file: cannot read /no/such/tokens: NoSuchFileException",
         "mesh.ingest.token         | x      | invalid configuration: mesh.ingest.token: unknown key",
+        "mesh.ingest.signature-secrets | hunter2secret | invalid configuration: mesh.ingest.signature-secrets: ",
     })
     void anInvalidValueNamesItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> ConfigParser.parse(Map.of(key, value)))

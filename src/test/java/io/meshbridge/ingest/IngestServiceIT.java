@@ -331,4 +331,47 @@ class IngestServiceIT {
         assertThat(stored("alert._").get(0).event().data()).containsEntry("receiver", "r")
                 .containsEntry("annotations", null).containsEntry("groupKey", null);
     }
+
+    @Test
+    void withSignatureSecretsOnlyCorrectlySignedRecentRequestsAreStoredKeyedByTheirWebhookId() throws Exception {
+        io.meshbridge.events.WebhookSecret secret = io.meshbridge.events.WebhookSecret.parse("whsec_"
+                + java.util.Base64.getEncoder().encodeToString("ingest-signing-key-0123456789".getBytes()));
+        io.meshbridge.events.WebhookSecret other = io.meshbridge.events.WebhookSecret.parse("whsec_"
+                + java.util.Base64.getEncoder().encodeToString("another-key-0123456789abcdef".getBytes()));
+        IngestService signed = new IngestService(config(IngestConfig.Auth.TOKEN, "all:" + S_ALL)
+                .withSignatureSecrets(List.of(secret)), bus);
+        String body = "{\"deploy\":\"api\"}";
+        long now = java.time.Instant.now().getEpochSecond();
+        String good = io.meshbridge.events.StandardWebhooks.sign("msg_1", now, body.getBytes(StandardCharsets.UTF_8),
+                List.of(secret));
+        IngestResponse ok = post(signed, "signed", body, "Authorization", bearer(S_ALL), "webhook-id", "msg_1",
+                "webhook-timestamp", Long.toString(now), "webhook-signature", good);
+        assertThat(ok.status()).as(ok.json()).isEqualTo(202);
+        assertThat(json(ok).get("id").asText()).isEqualTo("ingest:signed:msg_1");
+        IngestResponse retried = post(signed, "signed", body, "Authorization", bearer(S_ALL), "webhook-id", "msg_1",
+                "webhook-timestamp", Long.toString(now), "webhook-signature", good);
+        assertThat(json(retried).get("duplicate").asBoolean()).as("the sender's retry is stored once").isTrue();
+
+        refused(post(signed, "signed", body, "Authorization", bearer(S_ALL)), 401,
+                "signature: a webhook-id, webhook-timestamp or webhook-signature header is missing");
+        IngestResponse tampered = post(signed, "signed", "{\"deploy\":\"db\"}", "Authorization", bearer(S_ALL),
+                "webhook-id", "msg_2", "webhook-timestamp", Long.toString(now), "webhook-signature", good);
+        refused(tampered, 401, "signature: no signature matches");
+        String byOther = io.meshbridge.events.StandardWebhooks.sign("msg_3", now, body.getBytes(StandardCharsets.UTF_8),
+                List.of(other));
+        assertThat(post(signed, "signed", body, "Authorization", bearer(S_ALL), "webhook-id", "msg_3",
+                "webhook-timestamp", Long.toString(now), "webhook-signature", byOther).status()).isEqualTo(401);
+        refused(post(signed, "signed", body, "Authorization", bearer(S_ALL), "webhook-id", "msg_3",
+                "webhook-timestamp", Long.toString(now), "webhook-signature", byOther), 401,
+                "signature: no signature matches");
+        long stale = now - 600;
+        String old = io.meshbridge.events.StandardWebhooks.sign("msg_4", stale, body.getBytes(StandardCharsets.UTF_8),
+                List.of(secret));
+        IngestResponse replay = post(signed, "signed", body, "Authorization", bearer(S_ALL), "webhook-id", "msg_4",
+                "webhook-timestamp", Long.toString(stale), "webhook-signature", old);
+        refused(replay, 401, "signature: webhook-timestamp is too old");
+        refused(post(signed, "signed", body, "webhook-id", "msg_1", "webhook-timestamp", Long.toString(now),
+                "webhook-signature", good), 401, "missing Authorization: Bearer <token>");
+        assertThat(stored("signed")).hasSize(1);
+    }
 }
