@@ -15,9 +15,12 @@ import org.apache.camel.Processor;
  * JSON body, {@code Retry-After}); every request header is removed from the response.
  *
  * <p><b>Threads.</b> Camel's platform-http on Vert.x runs each exchange synchronously on a thread of the
- * Vert.x worker pool ({@code executeBlocking}), never on an event loop; this processor waits there, at most
- * the acknowledgement timeout plus one second, so a request holds a worker thread while its events await
- * their acknowledgement and the client always gets an answer within that bound. Thread-safe.
+ * Vert.x worker pool ({@code executeBlocking}), never on an event loop; this processor waits there, so a
+ * request holds a worker thread while its events await their acknowledgement. The budget, the
+ * acknowledgement timeout plus one second, counts from the request's arrival (its upload and its wait for a
+ * free worker thread included): a request that waited longer than the budget for a thread is answered 503 at
+ * once without emitting, so the client always gets an answer within about that bound, even while every
+ * worker thread waits for a stream that does not acknowledge. Thread-safe.
  */
 public final class IngestProcessor implements Processor {
 
@@ -42,14 +45,7 @@ public final class IngestProcessor implements Processor {
         byte[] body = in.getBody(byte[].class);
         IngestRequest request = new IngestRequest(method, topic(path, uri),
                 name -> in.getHeader(name, String.class), body == null ? new byte[0] : body);
-        IngestResponse response;
-        try {
-            response = service.handle(request).get(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            response = service.timedOut();
-        } catch (ExecutionException e) {
-            response = IngestResponse.error(500, "internal error", 0);
-        }
+        IngestResponse response = answer(request, exchange.getClock().elapsed());
         in.removeHeaders("*");
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -57,6 +53,24 @@ public final class IngestProcessor implements Processor {
             in.setHeader("Retry-After", Long.toString(response.retryAfter()));
         }
         in.setBody(response.json() + "\n");
+    }
+
+    /**
+     * The answer to {@code request}, which arrived {@code elapsedMillis} ago: refused at once (503) when it waited
+     * for a thread longer than the whole budget, else awaited for what remains of it.
+     */
+    IngestResponse answer(IngestRequest request, long elapsedMillis) throws InterruptedException {
+        long remaining = waitMillis - elapsedMillis;
+        if (remaining <= 0) {
+            return service.busy(elapsedMillis);
+        }
+        try {
+            return service.handle(request).get(remaining, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return service.timedOut();
+        } catch (ExecutionException e) {
+            return IngestResponse.error(500, "internal error", 0);
+        }
     }
 
     /**

@@ -92,6 +92,12 @@ public final class IngestService {
         }
     }
 
+    /** The answer to a request that waited {@code millis} for the transport, longer than its whole budget. */
+    public IngestResponse busy(long millis) {
+        return IngestResponse.error(503, "the ingest is busy: the request waited " + millis + " ms for a thread;"
+                + " nothing was emitted", retryAfterSeconds());
+    }
+
     /** The answer when the transport gave up waiting for {@link #handle}. */
     public IngestResponse timedOut() {
         return IngestResponse.error(503, "the stream did not acknowledge in time", retryAfterSeconds());
