@@ -49,6 +49,9 @@ public final class IngestProcessor implements Processor {
         in.removeHeaders("*");
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (response.status() == 401) {
+            in.setHeader("WWW-Authenticate", "Bearer realm=\"mesh-bridge ingest\"");
+        }
         if (response.retryAfter() > 0) {
             in.setHeader("Retry-After", Long.toString(response.retryAfter()));
         }

@@ -120,9 +120,12 @@ class IngestWorkerIT {
                 "topic 'a*' contains the wildcard '*'");
         refused(http.post("/ingest/a%20b", "{}", "Authorization", "Bearer " + SECRET), 400,
                 "topic 'a b' contains whitespace or a control character");
-        refused(http.post("/ingest/x", "{}"), 401, "missing Authorization: Bearer <token>");
+        HttpResponse<String> unauthorised = http.post("/ingest/x", "{}");
+        refused(unauthorised, 401, "missing Authorization: Bearer <token>");
+        assertThat(unauthorised.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"mesh-bridge ingest\"");
         assertThat(stored("big")).isEmpty();
         assertThat(http.send("GET", "/health", null).statusCode()).as("health is untouched").isEqualTo(200);
+        assertThat(worker.output()).as("refusals are answers, not errors").doesNotContain(" ERROR ");
     }
 
     @Test
