@@ -6,9 +6,6 @@ import io.meshbridge.events.ConnectionEvents;
 import io.meshbridge.events.NatsConnectionConfig;
 import io.meshbridge.events.PersistentBus;
 import io.meshbridge.events.StreamSetup;
-import io.meshbridge.ingest.IngestConfig;
-import io.meshbridge.ingest.IngestProcessor;
-import io.meshbridge.ingest.IngestService;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import java.io.IOException;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -37,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the connection in the registry as {@value MeshConstants#CONNECTION_BEAN} and a configured {@code mesh}
  * component (stream, node name); then starts Camel Main with the route templates inside the jar
  * ({@code classpath:templates/*.yaml}), the routes of {@code mesh.routes}, and the HTTP server with
- * {@code GET /health}.
+ * {@code GET /health} and the HTTP ingest ({@code POST /ingest/...}, see {@link IngestWiring}).
  *
  * <p><b>Stop.</b> On SIGTERM (or SIGINT) Camel stops the routes gracefully: consumers stop fetching, running
  * exchanges finish and are acknowledged, within {@code mesh.shutdown.timeout}; then the connection is
@@ -146,62 +142,17 @@ public final class Worker {
         mesh.setNodeName(config.nodeName());
         main.bind("mesh", mesh);
         main.configure().addRoutesBuilder(new HealthRoute(connection));
-        main.configure().addRoutesBuilder(new IngestRoute(new IngestProcessor(ingestService(connection))));
+        main.configure().addRoutesBuilder(IngestWiring.route(config, connection));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport support) {
                 VertxPlatformHttpServer http = support.getCamelContext().hasService(VertxPlatformHttpServer.class);
-                for (VertxPlatformHttpRouter router : support.getCamelContext().getRegistry()
-                        .findByType(VertxPlatformHttpRouter.class)) {
-                    router.route(IngestProcessor.PATH + "*").failureHandler(Worker.this::bodyTooLarge);
-                }
+                IngestWiring.afterStart(support.getCamelContext(), config);
                 LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health)",
                         config.nodeName(), support.getCamelContext().getRoutes().size(),
                         http == null ? "?" : Integer.toString(http.getPort()));
             }
         });
-    }
-
-    /**
-     * The ingest on the worker's connection, with a bus of its own whose in-flight window is larger than the
-     * ingest's (so that an emit never blocks a Vert.x thread); logs whether it is open, locked or tokened.
-     */
-    private IngestService ingestService(Connection connection) {
-        IngestConfig ingest = config.ingest();
-        PersistentBus bus;
-        try {
-            bus = PersistentBus.attach(connection, config.nodeName(),
-                    config.stream().withEmit(ingest.ackTimeout(), 2 * ingest.maxInFlight() + 1));
-        } catch (IOException | JetStreamApiException e) {
-            throw new WorkerException("cannot attach the ingest to stream " + config.stream().streamName() + ": "
-                    + describe(e), e);
-        }
-        if (ingest.auth() == IngestConfig.Auth.NONE) {
-            LOG.warn("HTTP ingest is OPEN (mesh.ingest.auth=none): anyone who reaches the HTTP port can emit events"
-                    + " user.<topic>");
-        } else if (ingest.tokens().isEmpty()) {
-            LOG.info("HTTP ingest is locked: no token configured (mesh.ingest.tokens, MESH_INGEST_TOKENS or"
-                    + " mesh.ingest.tokens-file); POST /ingest/... answers 401");
-        } else {
-            LOG.info("HTTP ingest accepts {} token(s): {}", ingest.tokens().tokens().size(),
-                    ingest.tokens().tokens().stream().map(t -> t.name()).toList());
-        }
-        if (!ingest.signatureSecrets().isEmpty()) {
-            LOG.info("HTTP ingest requires Standard Webhooks signatures ({} secret(s))",
-                    ingest.signatureSecrets().size());
-        }
-        return new IngestService(ingest, bus);
-    }
-
-    /** A body above the server's limit, refused by Vert.x before any route: answered in JSON like the rest. */
-    private void bodyTooLarge(io.vertx.ext.web.RoutingContext ctx) {
-        if (ctx.statusCode() != 413 || ctx.response().ended()) {
-            ctx.next();
-            return;
-        }
-        ctx.response().setStatusCode(413).putHeader("Content-Type", "application/json")
-                .end("{\"status\":413,\"reason\":\"body larger than the HTTP server's limit of "
-                        + maxBodySize(config) + " bytes\"}\n");
     }
 
     /** Camel Main's settings for {@code config}: the worker's own, then the files' non-mesh keys. */
@@ -215,27 +166,9 @@ public final class Worker {
         p.put("camel.main.shutdown-log-inflight-exchanges-on-timeout", "true");
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", Integer.toString(config.httpPort()));
-        // bodies above the ingest's limit are refused before they are buffered (an operator's own setting wins)
-        if (ownMaxBodySize(config) == null) {
-            p.put("camel.server.max-body-size", Integer.toString(config.ingest().maxBody()));
-        }
+        IngestWiring.serverProperties(config, p);
         p.putAll(config.camelProperties());
         return p;
-    }
-
-    /** The HTTP server's body limit: the operator's {@code camel.server.max-body-size}, else the ingest's. */
-    static String maxBodySize(WorkerConfig config) {
-        String own = ownMaxBodySize(config);
-        return own != null ? own : Integer.toString(config.ingest().maxBody());
-    }
-
-    private static String ownMaxBodySize(WorkerConfig config) {
-        for (Map.Entry<String, String> e : config.camelProperties().entrySet()) {
-            if (e.getKey().replace("-", "").equalsIgnoreCase("camel.server.maxBodySize")) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     /** {@code mesh.routes} as an absolute path glob (relative ones are relative to the working directory). */

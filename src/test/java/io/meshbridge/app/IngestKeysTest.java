@@ -80,7 +80,7 @@ class IngestKeysTest {
         WorkerConfig w = ConfigParser.parse(Map.of("camel.server.maxBodySize", "9999999"));
         assertThat(Worker.camelProperties(w)).doesNotContainKey("camel.server.max-body-size")
                 .containsEntry("camel.server.maxBodySize", "9999999");
-        assertThat(Worker.maxBodySize(w)).isEqualTo("9999999");
+        assertThat(IngestWiring.maxBodySize(w)).isEqualTo("9999999");
     }
 
     @ParameterizedTest(name = "{0}={1}")
