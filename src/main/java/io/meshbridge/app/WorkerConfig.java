@@ -1,8 +1,8 @@
 package io.meshbridge.app;
 
 import io.meshbridge.events.NatsConnectionConfig;
-import io.meshbridge.ingest.IngestConfig;
 import io.meshbridge.events.PersistConfig;
+import io.meshbridge.ingest.IngestConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -120,6 +120,9 @@ class IngestWorkerIT {
                 "topic 'a*' contains the wildcard '*'");
         refused(http.post("/ingest/a%20b", "{}", "Authorization", "Bearer " + SECRET), 400,
                 "topic 'a b' contains whitespace or a control character");
+        refused(http.post("/ingest/form", "a=1&b=2", "Authorization", "Bearer " + SECRET, "Content-Type",
+                "application/x-www-form-urlencoded"), 415,
+                "Content-Type must be application/json, was application/x-www-form-urlencoded");
         HttpResponse<String> unauthorised = http.post("/ingest/x", "{}");
         refused(unauthorised, 401, "missing Authorization: Bearer <token>");
         assertThat(unauthorised.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"mesh-bridge ingest\"");
