@@ -37,6 +37,16 @@ final class ConfigKeys {
     static final String SHUTDOWN_TIMEOUT = "mesh.shutdown.timeout";
     static final String ARCHIVE_DIR = "mesh.archive.dir";
     static final String ARCHIVE_WORKER_ID = "mesh.archive.worker-id";
+    static final String INGEST_AUTH = "mesh.ingest.auth";
+    static final String INGEST_TOKENS = "mesh.ingest.tokens";
+    static final String INGEST_TOKENS_FILE = "mesh.ingest.tokens-file";
+    static final String INGEST_MAX_BODY = "mesh.ingest.max-body";
+    static final String INGEST_MAX_DEPTH = "mesh.ingest.max-depth";
+    static final String INGEST_ACK_TIMEOUT = "mesh.ingest.ack-timeout";
+    static final String INGEST_RETRY_AFTER = "mesh.ingest.retry-after";
+    static final String INGEST_MAX_IN_FLIGHT = "mesh.ingest.max-in-flight";
+    static final String INGEST_RATE_LIMIT = "mesh.ingest.rate-limit";
+    static final String INGEST_SIGNATURE_SECRETS = "mesh.ingest.signature-secrets";
 
     /** Every key with its default, in documentation order. */
     static final Map<String, String> DEFAULTS;
@@ -69,11 +79,21 @@ final class ConfigKeys {
         d.put(SHUTDOWN_TIMEOUT, "30s");
         d.put(ARCHIVE_DIR, "./data/archive");
         d.put(ARCHIVE_WORKER_ID, "");
+        d.put(INGEST_AUTH, "token");
+        d.put(INGEST_TOKENS, "");
+        d.put(INGEST_TOKENS_FILE, "");
+        d.put(INGEST_MAX_BODY, "256KiB");
+        d.put(INGEST_MAX_DEPTH, "32");
+        d.put(INGEST_ACK_TIMEOUT, "3s");
+        d.put(INGEST_RETRY_AFTER, "2s");
+        d.put(INGEST_MAX_IN_FLIGHT, "1000");
+        d.put(INGEST_RATE_LIMIT, "0");
+        d.put(INGEST_SIGNATURE_SECRETS, "");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
     /** Keys whose values are secrets: never logged. */
-    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN);
+    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS, INGEST_SIGNATURE_SECRETS);
 
     private ConfigKeys() {
     }

@@ -6,6 +6,7 @@ import io.meshbridge.events.NatsConnectionConfig;
 import io.meshbridge.events.PersistConfig;
 import io.meshbridge.events.Secret;
 import io.meshbridge.events.TlsConfig;
+import io.meshbridge.ingest.IngestConfig;
 import io.nats.client.api.StorageType;
 import java.net.InetAddress;
 import java.net.URI;
@@ -75,7 +76,8 @@ public final class ConfigParser {
             throw new ConfigException(SHUTDOWN_TIMEOUT, "must be at least 1s, was " + text(SHUTDOWN_TIMEOUT));
         }
         archivePlaceholders(camel);
-        return new WorkerConfig(nats, embedded, node, stream, dataDir, routes, httpPort, shutdown, camel);
+        IngestConfig ingest = IngestKeys.parse(this::text);
+        return new WorkerConfig(nats, embedded, node, stream, dataDir, routes, httpPort, shutdown, camel, ingest);
     }
 
     /** The archive keys, checked here and handed to the routes as {@code {{mesh.archive.*}}} placeholders. */

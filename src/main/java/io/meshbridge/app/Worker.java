@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the connection in the registry as {@value MeshConstants#CONNECTION_BEAN} and a configured {@code mesh}
  * component (stream, node name); then starts Camel Main with the route templates inside the jar
  * ({@code classpath:templates/*.yaml}), the routes of {@code mesh.routes}, and the HTTP server with
- * {@code GET /health}.
+ * {@code GET /health} and the HTTP ingest ({@code POST /ingest/...}, see {@link IngestWiring}).
  *
  * <p><b>Stop.</b> On SIGTERM (or SIGINT) Camel stops the routes gracefully: consumers stop fetching, running
  * exchanges finish and are acknowledged, within {@code mesh.shutdown.timeout}; then the connection is
@@ -142,10 +142,12 @@ public final class Worker {
         mesh.setNodeName(config.nodeName());
         main.bind("mesh", mesh);
         main.configure().addRoutesBuilder(new HealthRoute(connection));
+        main.configure().addRoutesBuilder(IngestWiring.route(config, connection));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport support) {
                 VertxPlatformHttpServer http = support.getCamelContext().hasService(VertxPlatformHttpServer.class);
+                IngestWiring.afterStart(support.getCamelContext(), config);
                 LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health)",
                         config.nodeName(), support.getCamelContext().getRoutes().size(),
                         http == null ? "?" : Integer.toString(http.getPort()));
@@ -164,6 +166,7 @@ public final class Worker {
         p.put("camel.main.shutdown-log-inflight-exchanges-on-timeout", "true");
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", Integer.toString(config.httpPort()));
+        IngestWiring.serverProperties(config, p);
         p.putAll(config.camelProperties());
         return p;
     }

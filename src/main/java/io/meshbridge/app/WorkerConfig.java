@@ -2,6 +2,7 @@ package io.meshbridge.app;
 
 import io.meshbridge.events.NatsConnectionConfig;
 import io.meshbridge.events.PersistConfig;
+import io.meshbridge.ingest.IngestConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,10 +22,11 @@ import java.util.Objects;
  * @param shutdownTimeout  how long a graceful stop may take ({@code mesh.shutdown.timeout})
  * @param camelProperties  the keys of the configuration files that are not {@code mesh.*}: Camel Main's
  *                         {@code camel.*} settings and placeholders used by routes
+ * @param ingest           the HTTP ingest's settings ({@code mesh.ingest.*}); its tokens never print
  */
 public record WorkerConfig(NatsConnectionConfig nats, Embedded embedded, String nodeName, PersistConfig stream,
                            Path dataDir, String routes, int httpPort, Duration shutdownTimeout,
-                           Map<String, String> camelProperties) {
+                           Map<String, String> camelProperties, IngestConfig ingest) {
 
     /** Whether the worker may start its own nats-server. */
     public enum Embedded {
@@ -54,5 +56,6 @@ public record WorkerConfig(NatsConnectionConfig nats, Embedded embedded, String 
             throw new IllegalArgumentException("shutdownTimeout must be at least 1s, was " + shutdownTimeout);
         }
         camelProperties = Map.copyOf(camelProperties == null ? Map.of() : camelProperties);
+        Objects.requireNonNull(ingest, "ingest");
     }
 }
