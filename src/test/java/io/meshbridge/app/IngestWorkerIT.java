@@ -133,7 +133,8 @@ class IngestWorkerIT {
 
     @Test
     void theAlertmanagerSampleOverHttp() throws Exception {
-        String sample = Files.readString(Path.of("../shared/reference/alertmanager-webhook.json"));
+        String sample = new String(IngestWorkerIT.class.getResourceAsStream("/reference/alertmanager-webhook.json")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         HttpResponse<String> r = http.post("/ingest/alertmanager", sample, "Authorization", "Bearer " + SECRET,
                 "Content-Type", "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

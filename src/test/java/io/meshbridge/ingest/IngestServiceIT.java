@@ -263,7 +263,8 @@ class IngestServiceIT {
 
     @Test
     void theAlertmanagerSampleProducesExactlyTheExpectedEventsOnceEach() throws Exception {
-        String sample = Files.readString(Path.of("../shared/reference/alertmanager-webhook.json"));
+        String sample = new String(IngestServiceIT.class.getResourceAsStream("/reference/alertmanager-webhook.json")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         IngestResponse r = post(service, "alertmanager", sample, "Authorization", bearer(S_AL),
                 "Content-Type", "application/json");
         assertThat(r.status()).as(r.json()).isEqualTo(202);
