@@ -1,0 +1,104 @@
+package io.meshbridge.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The baseline of {@link WebhookBench}: a bare JDK {@link HttpClient} (HTTP/1.1, as the product uses for
+ * {@code http:} URLs, no executor of its own) posting bodies with {@code Content-Type: application/json} and
+ * nothing else: no signature, no retries, no timeouts beyond the client's defaults.
+ *
+ * <p>Two ways of keeping {@code inFlight} requests outstanding: {@link #postLoops} ({@code inFlight} threads each
+ * looping over the blocking {@code send}) and {@link #postAsync} ({@code sendAsync}, a semaphore holding it to
+ * {@code inFlight}). On a machine with 2 cores the second is the weaker one: the common fork-join pool then has a
+ * parallelism of 1, and {@code CompletableFuture} runs the dependent stage that {@code sendAsync} adds to every
+ * response on a new thread per task, so the loops are the default baseline.
+ *
+ * <p>Threading: one client, shared by the rounds; each method blocks until every body was answered.
+ */
+final class BareHttp {
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final URI uri;
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+
+    BareHttp(String url) {
+        this.uri = URI.create(url);
+    }
+
+    /** Posts every body with {@code inFlight} threads looping over {@code send}; returns how many were not 2xx. */
+    int postLoops(List<byte[]> bodies, int inFlight) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < inFlight; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    try {
+                        int status = http.send(request(bodies.get(i)), HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
+                        if (status / 100 != 2) {
+                            failed(failed, "HTTP " + status);
+                        }
+                    } catch (Exception e) {
+                        failed(failed, e.toString());
+                    }
+                }
+            }, "bare-http-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return failed.get();
+    }
+
+    /** Posts every body with {@code sendAsync}, at most {@code inFlight} outstanding; returns how many were not 2xx. */
+    int postAsync(List<byte[]> bodies, int inFlight) throws InterruptedException {
+        Semaphore permits = new Semaphore(inFlight);
+        CountDownLatch done = new CountDownLatch(bodies.size());
+        AtomicInteger failed = new AtomicInteger();
+        for (byte[] body : bodies) {
+            permits.acquire();
+            send(body).whenComplete((response, error) -> {
+                if (error != null || response.statusCode() / 100 != 2) {
+                    failed(failed, error != null ? error.toString() : "HTTP " + response.statusCode());
+                }
+                permits.release();
+                done.countDown();
+            });
+        }
+        done.await();
+        return failed.get();
+    }
+
+    private void failed(AtomicInteger failed, String what) {
+        failed.incrementAndGet();
+        firstFailure.compareAndSet(null, what);
+    }
+
+    /** The first failure seen since the last call, or null; forgets it. */
+    String takeFirstFailure() {
+        return firstFailure.getAndSet(null);
+    }
+
+    /** One {@code sendAsync} of {@code body}, without waiting. */
+    CompletableFuture<HttpResponse<Void>> send(byte[] body) {
+        return http.sendAsync(request(body), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private HttpRequest request(byte[] body) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+}
