@@ -11,10 +11,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -45,8 +45,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>The future</b> never completes exceptionally: every failure is an {@link Outcome} (see there for the
  * classification). It completes on a thread of the client's executor (a cached pool of daemon threads named
- * {@code mesh-webhook-<host>-<n>}, which also runs the HttpClient's own asynchronous work; its size follows
- * the number of attempts in flight, which the caller bounds), or on the calling thread when the request
+ * {@code mesh-webhook-<host>-<n>}, which runs each attempt's blocking send and the HttpClient's own
+ * asynchronous work; its size follows the number of attempts in flight, which the caller bounds, and its
+ * threads are reused), or on the calling thread when the request
  * cannot be built. Dependent stages must not block: hand slow work to another executor.
  *
  * <p><b>Lifecycle</b>: thread-safe; {@link #send} may be called from any thread, concurrently. {@link #close()}
@@ -73,7 +74,7 @@ public final class WebhookClient implements AutoCloseable {
     private final ScheduledThreadPoolExecutor deadlines;
     private final HttpClient http;
     private final Duration attemptLimit;
-    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A client for {@code target}, {@code Retry-After} capped at {@link #DEFAULT_MAX_RETRY_AFTER}. */
@@ -143,14 +144,31 @@ public final class WebhookClient implements AutoCloseable {
             responseBody.set(b);
             return b;
         };
-        CompletableFuture<HttpResponse<byte[]>> exchange;
-        try {
-            exchange = http.sendAsync(request, handler);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Outcome.ofFailure(e, since(start)));
-        }
-        inFlight.add(exchange);
+        // The blocking send on a thread of our own, not sendAsync: sendAsync completes its future through
+        // CompletableFuture's default executor, which starts a new thread per task when the common pool has
+        // fewer than two threads (machines with one or two cores).
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
         AtomicBoolean timedOut = new AtomicBoolean();
+        Future<?> attempt;
+        try {
+            attempt = executor.submit(() -> {
+                try {
+                    result.complete(outcome(http.send(request, handler), since(start)));
+                } catch (InterruptedException e) {
+                    result.complete(timedOut.get() ? timedOutOutcome(start) : closedOutcome(start));
+                } catch (IOException | RuntimeException e) {
+                    result.complete(Outcome.ofFailure(e, since(start)));
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            return CompletableFuture.completedFuture(closedOutcome(start));
+        }
+        // a cancelled attempt may not have started its thread: complete its outcome here too (first one wins)
+        Runnable cancel = () -> {
+            attempt.cancel(true);
+            result.complete(closedOutcome(start));
+        };
+        inFlight.add(cancel);
         ScheduledFuture<?> deadline = null;
         try {
             deadline = deadlines.schedule(() -> {
@@ -160,35 +178,22 @@ public final class WebhookClient implements AutoCloseable {
                     started.stop();
                 } else {
                     timedOut.set(true);
-                    exchange.cancel(true);
+                    attempt.cancel(true);
+                    result.complete(timedOutOutcome(start));
                 }
             }, attemptLimit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
-            // close() ran since the check above: the check below cancels the exchange
+            // close() ran since the check above: the check below cancels the attempt
         }
         if (closed.get()) {
-            exchange.cancel(true);
+            cancel.run();
         }
         ScheduledFuture<?> limit = deadline;
-        return exchange.handle((response, error) -> {
+        return result.whenComplete((outcome, error) -> {
             if (limit != null) {
                 limit.cancel(false);
             }
-            inFlight.remove(exchange);
-            Duration latency = since(start);
-            if (response != null) {
-                return outcome(response, latency);
-            }
-            if (error instanceof CancellationException || error.getCause() instanceof CancellationException) {
-                if (timedOut.get()) {
-                    return new Outcome(Outcome.Kind.RETRY, 0, latency, null, "",
-                            "no response within " + attemptLimit.toMillis() + " ms");
-                }
-                if (closed.get()) {
-                    return closedOutcome(start);
-                }
-            }
-            return Outcome.ofFailure(error, latency);
+            inFlight.remove(cancel);
         });
     }
 
@@ -198,8 +203,8 @@ public final class WebhookClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        for (CompletableFuture<?> f : inFlight) {
-            f.cancel(true);
+        for (Runnable cancel : inFlight) {
+            cancel.run();
         }
         if (http instanceof AutoCloseable closeable) {
             // JDK 21 and later: waits for the (now cancelled) exchanges to end
@@ -247,6 +252,11 @@ public final class WebhookClient implements AutoCloseable {
                     Instant.now(), maxRetryAfter).orElse(null);
         }
         return Outcome.ofResponse(status, latency, retryAfter, response.body());
+    }
+
+    private Outcome timedOutOutcome(long start) {
+        return new Outcome(Outcome.Kind.RETRY, 0, since(start), null, "", "no response within "
+                + attemptLimit.toMillis() + " ms");
     }
 
     private static Outcome closedOutcome(long start) {
