@@ -1,9 +1,16 @@
 package io.meshbridge.bench;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * parallelism of 1, and {@code CompletableFuture} runs the dependent stage that {@code sendAsync} adds to every
  * response on a new thread per task, so the loops are the default baseline.
  *
+ * <p>For the throughput rounds it runs as its own JVM ({@link #main}), a new one per round like the product's
+ * worker, so that both sides pay the same JIT warm-up for the JDK's HTTP client; the latency rounds use an
+ * instance in the benchmark's JVM.
+ *
  * <p>Threading: one client, shared by the rounds; each method blocks until every body was answered.
  */
 final class BareHttp {
@@ -33,6 +44,46 @@ final class BareHttp {
 
     BareHttp(String url) {
         this.uri = URI.create(url);
+    }
+
+    /**
+     * {@code url=... bodies=FILE inFlight=16 way=loops|async}: posts every body of {@code FILE} (written by
+     * {@link #writeBodies}) and prints {@code failed=<n>} and the first failure.
+     */
+    public static void main(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args);
+        List<byte[]> bodies = readBodies(Path.of(a.required("bodies")));
+        BareHttp bare = new BareHttp(a.required("url"));
+        int inFlight = a.integer("inFlight", 16);
+        int failed = a.text("way", "loops").equals("async") ? bare.postAsync(bodies, inFlight)
+                : bare.postLoops(bodies, inFlight);
+        System.out.println("failed=" + failed + (failed > 0 ? " first: " + bare.takeFirstFailure() : ""));
+    }
+
+    /** Writes {@code bodies} to {@code file}, each with its length first. */
+    static void writeBodies(Path file, List<byte[]> bodies) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file); DataOutputStream data = new DataOutputStream(
+                new java.io.BufferedOutputStream(out))) {
+            data.writeInt(bodies.size());
+            for (byte[] b : bodies) {
+                data.writeInt(b.length);
+                data.write(b);
+            }
+        }
+    }
+
+    private static List<byte[]> readBodies(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file); DataInputStream data = new DataInputStream(
+                new java.io.BufferedInputStream(in))) {
+            int n = data.readInt();
+            List<byte[]> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] b = new byte[data.readInt()];
+                data.readFully(b);
+                out.add(b);
+            }
+            return out;
+        }
     }
 
     /** Posts every body with {@code inFlight} threads looping over {@code send}; returns how many were not 2xx. */

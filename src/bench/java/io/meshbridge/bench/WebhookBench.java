@@ -112,7 +112,7 @@ public final class WebhookBench {
             WebhookBench bench = new WebhookBench(nc, receiver, secret);
             WorkerDrains drains = new WorkerDrains(server, nc, n, jar, root);
             if (only.contains("throughput")) {
-                bench.throughput(drains, n, table);
+                bench.throughput(drains, n, table, jar, root);
             }
             if (only.contains("latency")) {
                 bench.latency(server, jar, root, table);
@@ -128,8 +128,9 @@ public final class WebhookBench {
         }
         System.out.println();
         System.out.println("load average at end: " + CoreBench.loadAverage());
-        table.note("raw here: a bare JDK HttpClient (HTTP/1.1) in the benchmark's JVM, unsigned, posting the same"
-                + " bodies to the same receiver; the product is the worker jar in its own JVM.");
+        table.note("raw here: a bare JDK HttpClient (HTTP/1.1), unsigned, posting the same bodies to the same receiver:"
+                + " for throughput in a new JVM per round, as the product's worker jar; for latency in the benchmark's"
+                + " JVM.");
         table.print();
         System.out.println(problems.isEmpty() ? "no problems in any round"
                 : "!!!!! " + problems.size() + " PROBLEM(S):\n  " + String.join("\n  ", problems));
@@ -155,8 +156,10 @@ public final class WebhookBench {
         return yaml.toString();
     }
 
-    private void throughput(WorkerDrains drains, int n, Table table) throws Exception {
+    private void throughput(WorkerDrains drains, int n, Table table, Path jar, Path root) throws Exception {
         List<byte[]> bodies = storedBodies(n);
+        Path bodiesFile = root.resolve("bodies.bin");
+        BareHttp.writeBodies(bodiesFile, bodies);
         String way = System.getProperty("bench.raw.http", "loops");
         System.out.printf(Locale.ROOT, "%nthroughput, %d in flight: %,d stored events posted (events/s at the"
                 + " receiver, 10%% to 100%%)%nproduct: worker jar, mesh-webhook from the start of the stream, its"
@@ -171,10 +174,22 @@ public final class WebhookBench {
             return new Posted(receiver.rate(n), "ack floor " + d);
         }, () -> {
             receiver.arm(n);
-            int failed = way.equals("async") ? bare.postAsync(bodies, IN_FLIGHT) : bare.postLoops(bodies, IN_FLIGHT);
+            Path dir = Files.createDirectories(root.resolve("bare-" + round[0]));
+            int failed;
+            try (ChildJvm bareJvm = ChildJvm.main("bare-http", ChildJvm.benchClasspath(jar), BareHttp.class, dir,
+                    List.of("url=" + receiver.url(), "bodies=" + bodiesFile, "inFlight=" + IN_FLIGHT, "way=" + way))) {
+                int exit = bareJvm.awaitExit(600);
+                String out = bareJvm.tail(5);
+                int at = out.lastIndexOf("failed=");
+                failed = exit == 0 && at >= 0 ? Integer.parseInt(out.substring(at + 7).split("\\D", 2)[0]) : n;
+                if (exit != 0 || at < 0) {
+                    problem("bare drain " + round[0] + " exited with " + exit + ":\n" + out);
+                }
+            }
             check("bare drain " + round[0], n, failed);
-            return new Posted(receiver.rate(n), receiver.count() + " requests");
+            return new Posted(receiver.rate(n), receiver.count() + " requests, own JVM");
         });
+        Files.deleteIfExists(bodiesFile);
         table.rate("mesh-webhook, 16 in flight (events/s)", rates(r.product()), rates(r.baseline()), 0.60);
     }
 

@@ -41,7 +41,7 @@ final class Pausing {
     private final WebhookOptions options;
     private final Executor executor;
     private final Object lock = new Object();
-    private long failingSinceNanos = -1;
+    private volatile long failingSinceNanos = -1;
     private volatile MeshConfiguration consumerConfig;
 
     Pausing(CamelContext context, WebhookOptions options, Executor executor) {
@@ -55,12 +55,12 @@ final class Pausing {
         if (consumerConfig == null && exchange.getFromEndpoint() instanceof MeshEndpoint from) {
             consumerConfig = from.getConfiguration();
         }
+        if (outcome.kind() == Outcome.Kind.SUCCESS) {
+            answered();
+            return null;
+        }
         String what = describe(outcome, options.origin());
         switch (outcome.kind()) {
-            case SUCCESS -> {
-                answered();
-                return null;
-            }
             case PERMANENT -> {
                 answered();
                 return new MeshPermanentException(what);
@@ -105,8 +105,10 @@ final class Pausing {
     }
 
     private void answered() {
-        synchronized (lock) {
-            failingSinceNanos = -1;
+        if (failingSinceNanos >= 0) { // read without the lock: the usual case, a success after a success
+            synchronized (lock) {
+                failingSinceNanos = -1;
+            }
         }
     }
 
