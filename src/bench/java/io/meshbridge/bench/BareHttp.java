@@ -55,8 +55,14 @@ final class BareHttp {
         List<byte[]> bodies = readBodies(Path.of(a.required("bodies")));
         BareHttp bare = new BareHttp(a.required("url"));
         int inFlight = a.integer("inFlight", 16);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
         int failed = a.text("way", "loops").equals("async") ? bare.postAsync(bodies, inFlight)
                 : bare.postLoops(bodies, inFlight);
+        double cpuPerThousand = (os.getProcessCpuTime() - cpuBefore) / 1e6 / bodies.size() * 1000;
+        System.out.printf(java.util.Locale.ROOT, "cpu=%.1f ms/1000 (the whole posting, JIT included)%n",
+                cpuPerThousand);
         System.out.println("failed=" + failed + (failed > 0 ? " first: " + bare.takeFirstFailure() : ""));
     }
 

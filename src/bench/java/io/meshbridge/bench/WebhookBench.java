@@ -176,10 +176,12 @@ public final class WebhookBench {
             receiver.arm(n);
             Path dir = Files.createDirectories(root.resolve("bare-" + round[0]));
             int failed;
+            String cpu;
             try (ChildJvm bareJvm = ChildJvm.main("bare-http", ChildJvm.benchClasspath(jar), BareHttp.class, dir,
                     List.of("url=" + receiver.url(), "bodies=" + bodiesFile, "inFlight=" + IN_FLIGHT, "way=" + way))) {
                 int exit = bareJvm.awaitExit(600);
                 String out = bareJvm.tail(5);
+                cpu = out;
                 int at = out.lastIndexOf("failed=");
                 failed = exit == 0 && at >= 0 ? Integer.parseInt(out.substring(at + 7).split("\\D", 2)[0]) : n;
                 if (exit != 0 || at < 0) {
@@ -187,7 +189,9 @@ public final class WebhookBench {
                 }
             }
             check("bare drain " + round[0], n, failed);
-            return new Posted(receiver.rate(n), receiver.count() + " requests, own JVM");
+            int cpuAt = cpu.lastIndexOf("cpu=");
+            return new Posted(receiver.rate(n), receiver.count() + " requests, own JVM"
+                    + (cpuAt >= 0 ? ", CPU " + cpu.substring(cpuAt + 4, cpu.indexOf(" (", cpuAt)) : ""));
         });
         Files.deleteIfExists(bodiesFile);
         table.rate("mesh-webhook, 16 in flight (events/s)", rates(r.product()), rates(r.baseline()), 0.60);

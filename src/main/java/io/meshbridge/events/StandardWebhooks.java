@@ -42,6 +42,15 @@ public final class StandardWebhooks {
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
     private static final String HMAC = "HmacSHA256";
+    /** One Mac per thread, initialised with the key of each use (a Mac is not thread-safe). */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance(HMAC);
+        } catch (GeneralSecurityException e) {
+            // every Java SE runtime has HmacSHA256
+            throw new IllegalStateException("HmacSHA256 is not available: " + e.getClass().getName(), e);
+        }
+    });
     private static final String VERSION = "v1";
     /** Length of a {@code v1} signature: HMAC-SHA256. */
     private static final int MAC_LENGTH = 32;
@@ -214,13 +223,13 @@ public final class StandardWebhooks {
 
     private static byte[] mac(WebhookSecret secret, byte[] prefix, byte[] body) {
         try {
-            Mac mac = Mac.getInstance(HMAC);
+            Mac mac = MACS.get(); // finding the provider costs more than the HMAC of a small body
             mac.init(new SecretKeySpec(secret.keyUnsafe(), HMAC));
             mac.update(prefix);
             return mac.doFinal(body);
         } catch (GeneralSecurityException e) {
-            // every Java SE runtime has HmacSHA256, and any non-empty key fits it
-            throw new IllegalStateException("HmacSHA256 is not available: " + e.getClass().getName(), e);
+            // any non-empty key fits HmacSHA256
+            throw new IllegalStateException("HmacSHA256 refused the key: " + e.getClass().getName(), e);
         }
     }
 

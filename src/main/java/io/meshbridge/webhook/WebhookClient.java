@@ -20,7 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,17 +39,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * which some servers mishandle). Redirects are never followed ({@link HttpClient.Redirect#NEVER}): a 3xx is a
  * permanent outcome. Connect timeout, proxy and TLS context come from the target.
  *
- * <p><b>Timeouts</b>: the request timeout is the target's read timeout: the response's status and headers
- * must arrive within it. The whole attempt is limited to connect timeout plus read timeout: without a status by
- * then it is cancelled (a retry); with one, the status decides and the rest of the body is given up (the JDK's
- * request timeout does not cover the body). Of the response body at most {@link #MAX_BODY_READ} bytes are read
- * and the first {@link #KEPT_BODY} kept for the outcome's excerpt; a longer body is cut off.
+ * <p><b>Timeouts</b>: the connection must be made within the target's connect timeout (the HttpClient's), and
+ * the whole attempt, connection included, is limited to the target's read timeout: without a status by then it
+ * is cancelled (a retry, "no response within ..."); with one, the status decides and the rest of the body is
+ * given up. (No request timeout is set on the HttpClient: it costs its selector thread a wake-up per request,
+ * and this deadline covers the body too, which the request timeout does not.) Of the response body at most
+ * {@link #MAX_BODY_READ} bytes are read and the first {@link #KEPT_BODY} kept for the outcome's excerpt; a longer
+ * body is cut off.
  *
  * <p><b>The future</b> never completes exceptionally: every failure is an {@link Outcome} (see there for the
- * classification). It completes on a thread of the client's executor (a cached pool of daemon threads named
- * {@code mesh-webhook-<host>-<n>}, which runs each attempt's blocking send and the HttpClient's own
- * asynchronous work; its size follows the number of attempts in flight, which the caller bounds, and its
- * threads are reused), or on the calling thread when the request
+ * classification). It completes on one of the client's {@code senders} threads
+ * ({@code mesh-webhook-<host>-<n>-send-<m>}, each running one attempt's blocking send at a time; more attempts wait in a queue), while a cached pool of
+ * daemon threads ({@code mesh-webhook-<host>-<n>-<m>}) runs the HttpClient's own asynchronous work, or on the calling thread when the request
  * cannot be built. Dependent stages must not block: hand slow work to another executor.
  *
  * <p><b>Lifecycle</b>: thread-safe; {@link #send} may be called from any thread, concurrently. {@link #close()}
@@ -63,6 +66,8 @@ public final class WebhookClient implements AutoCloseable {
     public static final int KEPT_BODY = Outcome.MAX_EXCERPT * 4;
     /** The longest {@code Retry-After} delay taken, by default. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** Sending threads of a client made without saying how many: the webhook route's default in-flight bound. */
+    public static final int DEFAULT_SENDERS = 16;
     /** The {@code User-Agent}: {@code mesh-bridge/<version of the jar>}, {@code mesh-bridge/dev} outside one. */
     public static final String USER_AGENT = "mesh-bridge/" + version();
 
@@ -71,6 +76,7 @@ public final class WebhookClient implements AutoCloseable {
     private final WebhookTarget target;
     private final Duration maxRetryAfter;
     private final ExecutorService executor;
+    private final ThreadPoolExecutor senders;
     private final ScheduledThreadPoolExecutor deadlines;
     private final HttpClient http;
     private final Duration attemptLimit;
@@ -79,22 +85,24 @@ public final class WebhookClient implements AutoCloseable {
 
     /** A client for {@code target}, {@code Retry-After} capped at {@link #DEFAULT_MAX_RETRY_AFTER}. */
     public WebhookClient(WebhookTarget target) throws IOException {
-        this(target, DEFAULT_MAX_RETRY_AFTER);
+        this(target, DEFAULT_MAX_RETRY_AFTER, DEFAULT_SENDERS);
     }
 
     /**
      * A client for {@code target}.
      *
      * @param maxRetryAfter the longest {@code Retry-After} delay an outcome carries (a longer one is cut to it)
+     * @param senders       threads sending at once: give the caller's bound on attempts in flight; more attempts
+     *                      wait for a free thread
      * @throws IOException when the target's TLS files cannot be read or used (the message names the file)
      */
-    public WebhookClient(WebhookTarget target, Duration maxRetryAfter) throws IOException {
+    public WebhookClient(WebhookTarget target, Duration maxRetryAfter, int senders) throws IOException {
         this.target = Objects.requireNonNull(target, "target");
         if (Objects.requireNonNull(maxRetryAfter, "maxRetryAfter").isNegative()) {
             throw new IllegalArgumentException("maxRetryAfter must not be negative, was " + maxRetryAfter);
         }
         this.maxRetryAfter = maxRetryAfter;
-        this.attemptLimit = target.connectTimeout().plus(target.readTimeout());
+        this.attemptLimit = target.readTimeout();
         HttpClient.Builder b = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(target.connectTimeout())
@@ -107,7 +115,15 @@ public final class WebhookClient implements AutoCloseable {
             b.sslContext(target.tls().createContext());
         }
         String name = "mesh-webhook-" + target.url().getHost() + "-" + CLIENTS.incrementAndGet();
+        if (senders < 1) {
+            throw new IllegalArgumentException("senders must be at least 1, was " + senders);
+        }
         this.executor = Executors.newCachedThreadPool(threads(name));
+        // as many sending threads as attempts in flight: under load a thread that finishes an attempt takes
+        // the next one from the queue itself, with no hand-off to another thread
+        this.senders = new ThreadPoolExecutor(senders, senders, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads(name + "-send"));
+        this.senders.allowCoreThreadTimeOut(true);
         this.deadlines = new ScheduledThreadPoolExecutor(1, threads(name + "-deadline"));
         this.deadlines.setRemoveOnCancelPolicy(true);
         this.http = b.executor(executor).build();
@@ -151,7 +167,7 @@ public final class WebhookClient implements AutoCloseable {
         AtomicBoolean timedOut = new AtomicBoolean();
         Future<?> attempt;
         try {
-            attempt = executor.submit(() -> {
+            attempt = senders.submit(() -> {
                 try {
                     result.complete(outcome(http.send(request, handler), since(start)));
                 } catch (InterruptedException e) {
@@ -215,6 +231,7 @@ public final class WebhookClient implements AutoCloseable {
             }
         }
         deadlines.shutdownNow();
+        senders.shutdown();
         executor.shutdown();
     }
 
@@ -229,7 +246,6 @@ public final class WebhookClient implements AutoCloseable {
             throw new IllegalArgumentException("webhook id must not be empty");
         }
         HttpRequest.Builder r = HttpRequest.newBuilder(target.url())
-                .timeout(target.readTimeout())
                 .header("Content-Type", target.contentMode().contentType())
                 .header(StandardWebhooks.ID_HEADER, id)
                 .header(StandardWebhooks.TIMESTAMP_HEADER, Long.toString(timestampSeconds))

@@ -25,7 +25,7 @@ import java.util.Set;
  * @param headers        extra request headers, in order; none of the reserved ones ({@link #RESERVED_HEADERS},
  *                       or starting with {@code webhook-})
  * @param connectTimeout how long connecting may take (default 5 s)
- * @param readTimeout    how long the response may take once the request is sent (default 15 s)
+ * @param readTimeout    how long a whole attempt may take, connection included, until its status (default 15 s)
  * @param contentMode    the body's form (default {@link ContentMode#RAW})
  * @param secrets        the Standard Webhooks secrets to sign with; empty: requests are not signed
  * @param proxy          an HTTP proxy (unresolved {@code host:port}), or {@code null} for a direct connection

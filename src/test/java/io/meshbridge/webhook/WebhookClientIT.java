@@ -159,7 +159,7 @@ class WebhookClientIT {
         });
         Outcome o = send("a", 1L, BODY);
         assertThat(o).extracting(Outcome::kind, Outcome::status, Outcome::reason)
-                .containsExactly(Kind.RETRY, 0, "timed out waiting for the response");
+                .containsExactly(Kind.RETRY, 0, "no response within 300 ms");
     }
 
     @Test

@@ -68,7 +68,7 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
     protected void doStart() throws Exception {
         super.doStart();
         options = endpoint.getSettings().validated();
-        client = new WebhookClient(options.target());
+        client = new WebhookClient(options.target(), WebhookClient.DEFAULT_MAX_RETRY_AFTER, options.maxInFlight());
         limit = new InFlightLimit(options.maxInFlight());
         pacer = new RatePacer(options.rateLimit());
         order = options.ordered() ? new SubjectOrder() : null;
