@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -144,22 +143,14 @@ final class IngestLoad {
         AtomicLong other = new AtomicLong();
         HttpRequest request = request();
         CompletableFuture<?>[] answers = new CompletableFuture<?>[n];
-        long start = System.nanoTime() + 10_000_000L;
-        for (int i = 0; i < n; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            int k = i;
-            answers[i] = client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
+        FixedRate.run(rate, n, Duration.ofMillis(10), (k, due) ->
+            answers[k] = client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
                 latencies[k] = (System.nanoTime() - due) / 1e6;
                 if (e != null || r.statusCode() / 100 != 2) {
                     other.incrementAndGet();
                 }
                 return null;
-            });
-        }
+            }));
         CompletableFuture.allOf(answers).get();
         Stats s = new Stats(latencies);
         return new Open(s.percentile(50), s.percentile(99), n - other.get(), other.get());

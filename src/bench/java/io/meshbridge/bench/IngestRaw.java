@@ -6,11 +6,11 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.NUID;
 import io.nats.client.impl.Headers;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The baseline of the ingest benchmark: the same event emitted directly with jnats, {@code js.publishAsync} of
@@ -58,22 +58,14 @@ final class IngestRaw {
         double[] latencies = new double[n];
         AtomicLong failed = new AtomicLong();
         CompletableFuture<?>[] acks = new CompletableFuture<?>[n];
-        long start = System.nanoTime() + 10_000_000L;
-        for (int i = 0; i < n; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            int k = i;
-            acks[i] = publish().handle((ack, e) -> {
+        FixedRate.run(rate, n, Duration.ofMillis(10), (k, due) ->
+            acks[k] = publish().handle((ack, e) -> {
                 latencies[k] = (System.nanoTime() - due) / 1e6;
                 if (e != null) {
                     failed.incrementAndGet();
                 }
                 return null;
-            });
-        }
+            }));
         CompletableFuture.allOf(acks).get();
         Stats s = new Stats(latencies);
         return new IngestLoad.Open(s.percentile(50), s.percentile(99), n - failed.get(), failed.get());

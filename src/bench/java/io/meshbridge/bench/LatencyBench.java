@@ -122,16 +122,11 @@ public final class LatencyBench {
             throws Exception {
         JetStream js = nc.jetStream();
         int n = rate * seconds;
-        long start = System.nanoTime() + Duration.ofMillis(200).toNanos();
-        for (int i = 0; i < n; i++) {
-            long due = start + i * 1_000_000_000L / rate;
-            while (System.nanoTime() < due) {
-                Thread.onSpinWait();
-            }
+        FixedRate.run(rate, n, Duration.ofMillis(200), (i, due) -> {
             String payload = "{\"type\":\"tool.crashed\",\"node\":\"bench\",\"timestamp\":\"2026-11-29T10:45:28.123Z\","
                     + "\"data\":{\"sent\":" + System.nanoTime() + ",\"tool\":\"whisper\"}}";
             js.publishAsync("events.tool.crashed", payload.getBytes(StandardCharsets.UTF_8));
-        }
+        });
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (seen.size() < n && System.nanoTime() < deadline) {
             Thread.sleep(10);

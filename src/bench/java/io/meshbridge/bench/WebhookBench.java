@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Webhooks out: the worker jar running one {@code mesh-webhook} route (the template's defaults: 16 in flight,
@@ -237,16 +236,11 @@ public final class WebhookBench {
     private Latency schedule(int rate, int seconds, String side, Send send) throws Exception {
         int n = rate * seconds;
         receiver.arm(n);
-        long start = System.nanoTime() + Duration.ofMillis(200).toNanos();
-        for (int i = 0; i < n; i++) {
-            long due = start + i * 1_000_000_000L / rate;
-            for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
-                LockSupport.parkNanos(due - now);
-            }
+        FixedRate.run(rate, n, Duration.ofMillis(200), (i, due) -> {
             String payload = "{\"type\":\"tool.crashed\",\"node\":\"bench\",\"timestamp\":\"2026-11-29T10:45:28.123Z\","
                     + "\"data\":{\"sent\":" + System.nanoTime() + ",\"tool\":\"whisper\",\"n\":" + i + "}}";
             send.send(payload.getBytes(StandardCharsets.UTF_8));
-        }
+        });
         awaitCount(n, side);
         if (receiver.count() != n) {
             problem(side + " latency round: " + receiver.count() + " requests for " + n + " events");
