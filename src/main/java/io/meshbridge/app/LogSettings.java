@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code mesh.log.level} and {@code mesh.log.format} to the worker's logback configuration
- * ({@code logback.xml}): the root level, and logback's {@link JsonEncoder} (one JSON object per line) on the
- * console appenders. Does nothing when logback is not the SLF4J binding (e.g. a custom
+ * ({@code logback.xml}): the root level, and logback's {@link JsonEncoder} on the console appenders: one JSON
+ * object per line with {@code timestamp} (epoch milliseconds), {@code level}, {@code threadName},
+ * {@code loggerName}, {@code mdc}, {@code formattedMessage} and {@code throwable}. Does nothing when logback is not the SLF4J binding (e.g. a custom
  * {@code -Dlogback.configurationFile} still applies, then these settings on top).
  */
 final class LogSettings {
@@ -35,6 +36,12 @@ final class LogSettings {
             if (it.next() instanceof OutputStreamAppender<ILoggingEvent> out) {
                 JsonEncoder json = new JsonEncoder();
                 json.setContext(context);
+                json.setWithFormattedMessage(true);
+                json.setWithMessage(false);
+                json.setWithArguments(false);
+                json.setWithContext(false);
+                json.setWithSequenceNumber(false);
+                json.setWithNanoseconds(false);
                 json.start();
                 out.stop();
                 out.setEncoder(json);

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +48,7 @@ class ObserveIT {
     @Test
     void afterTenEventsTwoFailingOnceAndOneDeadLetteredTheCountersAreExact() throws Exception {
         Connection nc = NATS.connect();
+        Path archive = dir.resolve("archive");
         WorkDir.create(dir, NATS.url(), """
                 - route:
                     id: obs
@@ -70,12 +73,13 @@ class ObserveIT {
                         - setBody:
                             constant: "{\\"done\\":true}"
                         - to: "mesh:user/obs-done"
-                """, Map.of("mesh.health.poll-interval", "200ms"));
+                """ + WorkDir.archiveRoute("arch", archive, Map.of("filter", "events.obs")),
+                Map.of("mesh.health.poll-interval", "200ms"));
         WorkerProcess w = workers.startWorker("obs", dir);
         assertThat(PlainNats.publish(nc, "obs", 10)).hasSize(10);
 
         await().atMost(DONE).pollInterval(Duration.ofMillis(200)).failFast("worker exited", w::exited)
-                .until(() -> PlainNats.drained(nc, STREAM, "obs")
+                .until(() -> PlainNats.drained(nc, STREAM, "obs") && PlainNats.drained(nc, STREAM, "arch")
                         && metric(scrape(w), "mesh_connector_acknowledged_total", "route", "obs") == 9
                         && metric(scrape(w), "mesh_connector_dead_lettered_total", "route", "obs") == 1);
         // the gauges follow the server at the next reading
@@ -100,6 +104,21 @@ class ObserveIT {
         assertThat(metric(m, "mesh_nats_connected")).isEqualTo(1);
         assertThat(m).as("Camel's own route meters are in the same registry").contains("camel_exchanges_total");
 
+        String directory = archive.toString();
+        long payloadBytes = 0;
+        long seq = 1;
+        for (int i = 0; i < 10; i++) {
+            var msg = nc.jetStreamManagement().getNextMessage(STREAM, seq, "events.obs");
+            payloadBytes += msg.getData().length;
+            seq = msg.getSeq() + 1;
+        }
+        assertThat(metric(m, "mesh_archive_events_total", "directory", directory)).isEqualTo(10);
+        assertThat(metric(m, "mesh_archive_skipped_total", "directory", directory)).isEqualTo(0);
+        assertThat(metric(m, "mesh_archive_payload_bytes_total", "directory", directory)).isEqualTo(payloadBytes);
+        assertThat(metric(m, "mesh_archive_commit_seconds_count", "directory", directory))
+                .as("one timing per batch").isEqualTo(metric(m, "mesh_archive_batches_total", "directory", directory));
+        assertThat(metric(m, "mesh_connector_acknowledged_total", "route", "arch")).isEqualTo(10);
+
         StreamInfo dlq = nc.jetStreamManagement().getStreamInfo("MESH_DLQ");
         assertThat(dlq.getStreamState().getSubjectCount()).isEqualTo(1);
         assertThat(nc.jetStreamManagement().getLastMessage("MESH_DLQ", "mesh.dlq.obs").getSeq()).isPositive();
@@ -116,8 +135,12 @@ class ObserveIT {
 
     @Test
     void readinessIsFalseWhileNatsIsDownAndTrueOnceItIsBack() throws Exception {
-        WorkDir.create(dir, NATS.url(), logRoute("down", "events.down"), Map.of("mesh.health.poll-interval", "200ms"));
+        WorkDir.create(dir, NATS.url(), logRoute("down", "events.down"), Map.of("mesh.health.poll-interval", "200ms",
+                "mesh.log.format", "json"));
         WorkerProcess w = workers.startWorker("down", dir);
+        assertThat(w.output().lines().filter(l -> l.startsWith("{\"timestamp\":") && l.contains("\"level\":\"INFO\"")
+                && l.contains("\"formattedMessage\":\"mesh-bridge worker it-worker started: ")).count())
+                .as("JSON log lines").isEqualTo(1);
         assertThat(get(w, "/observe/health/ready", null).statusCode()).isEqualTo(200);
 
         NATS.server().kill();
@@ -220,12 +243,19 @@ class ObserveIT {
     }
 
     private HttpResponse<String> get(WorkerProcess w, String path, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.httpPort() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(w) + path))
                 .timeout(Duration.ofSeconds(10));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The HTTP port the worker logged, in a text or a JSON log line (where '/' may be escaped). */
+    private static int port(WorkerProcess w) {
+        Matcher m = Pattern.compile("HTTP port (\\d+) \\(GET \\\\?/health\\)").matcher(w.output());
+        assertThat(m.find()).as("worker " + w.name() + " logged its HTTP port").isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     private String scrape(WorkerProcess w) throws Exception {
