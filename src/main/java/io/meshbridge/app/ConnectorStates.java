@@ -48,7 +48,8 @@ final class ConnectorStates implements AutoCloseable {
      * @param ackPending        messages delivered and not yet acknowledged (num_ack_pending)
      * @param pendingSinceNanos {@link System#nanoTime()} of the first reading with events pending since the
      *                          last without, 0 when none are pending
-     * @param problem           why the durable could not be read, or {@code null}
+     * @param problem           the durable or the stream is missing (a route restart creates the durable
+     *                          again), or {@code null}
      */
     record Reading(long pending, long ackPending, long pendingSinceNanos, String problem) {
         boolean anyPending() {
@@ -186,11 +187,12 @@ final class ConnectorStates implements AutoCloseable {
                     readings.put(c.routeId(), new Reading(pending, ackPending, since, null));
                 } catch (JetStreamApiException e) {
                     String problem = e.getApiErrorCode() == CONSUMER_NOT_FOUND ? "durable " + durable + " missing"
-                            : e.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + stream + " missing"
-                            : e.getMessage();
-                    readings.put(c.routeId(), previous == null ? new Reading(0, 0, 0, problem)
-                            : new Reading(previous.pending(), previous.ackPending(), previous.pendingSinceNanos(),
-                            problem));
+                            : e.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + stream + " missing" : null;
+                    if (problem != null) {
+                        readings.put(c.routeId(), previous == null ? new Reading(0, 0, 0, problem)
+                                : new Reading(previous.pending(), previous.ackPending(), previous.pendingSinceNanos(),
+                                problem));
+                    } // another error (a timeout): the previous reading stands
                 }
             }
         } catch (IOException e) {

@@ -20,7 +20,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  *   <li>{@code mesh-stream}: the event stream exists (as of the last reading of {@link ConnectorStates});</li>
  *   <li>{@code mesh-routes}: every route is started (a connector paused on purpose stays started);</li>
  *   <li>{@code mesh-endpoints}: no endpoint reports a problem ({@link io.meshbridge.camel.HealthReporting});</li>
- *   <li>{@code mesh-connectors}: no connector is stalled ({@link ConnectorStates#stalled}).</li>
+ *   <li>{@code mesh-connectors}: no connector is stalled ({@link ConnectorStates#stalled}) or has lost its
+ *       durable (deleted on the server, or with the stream).</li>
  * </ul>
  * Each is a readiness check only: a worker that lost NATS or has a stalled connector is taken out of rotation,
  * not restarted. Every check answers from memory (no I/O); thread-safe.
@@ -63,7 +64,12 @@ final class MeshHealthChecks {
                     long now = System.nanoTime();
                     List<String> stalled = new ArrayList<>();
                     for (ConnectorStates.Connector c : states.connectors()) {
-                        if (states.stalled(c, stallAfter, now)) {
+                        var status = ctx.getRouteController().getRouteStatus(c.routeId());
+                        String problem = states.reading(c.routeId()).map(ConnectorStates.Reading::problem).orElse(null);
+                        if (problem != null && status != null && status.isStarted()) {
+                            stalled.add("connector " + c.routeId() + ": " + problem + " (restart the route or the"
+                                    + " worker to create it again)");
+                        } else if (states.stalled(c, stallAfter, now)) {
                             ConnectorStates.Reading r = states.reading(c.routeId()).orElseThrow();
                             stalled.add("connector " + c.routeId() + " stalled: " + (r.pending() + r.ackPending())
                                     + " event(s) pending on durable " + c.consumer().getDurable()

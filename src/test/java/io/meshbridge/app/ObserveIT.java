@@ -3,10 +3,15 @@ package io.meshbridge.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -49,6 +55,24 @@ class ObserveIT {
     void afterTenEventsTwoFailingOnceAndOneDeadLetteredTheCountersAreExact() throws Exception {
         Connection nc = NATS.connect();
         Path archive = dir.resolve("archive");
+        AtomicInteger posts = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            posts.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            countersAreExact(nc, archive, receiver, posts);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private void countersAreExact(Connection nc, Path archive, HttpServer receiver, AtomicInteger posts)
+            throws Exception {
         WorkDir.create(dir, NATS.url(), """
                 - route:
                     id: obs
@@ -73,13 +97,23 @@ class ObserveIT {
                         - setBody:
                             constant: "{\\"done\\":true}"
                         - to: "mesh:user/obs-done"
-                """ + WorkDir.archiveRoute("arch", archive, Map.of("filter", "events.obs")),
+                - templatedRoute:
+                    routeTemplateRef: mesh-webhook
+                    routeId: hook
+                    parameters:
+                      - name: filter
+                        value: events.obs
+                      - name: url
+                        value: "http://127.0.0.1:%d/hook"
+                """.formatted(receiver.getAddress().getPort())
+                + WorkDir.archiveRoute("arch", archive, Map.of("filter", "events.obs")),
                 Map.of("mesh.health.poll-interval", "200ms"));
         WorkerProcess w = workers.startWorker("obs", dir);
         assertThat(PlainNats.publish(nc, "obs", 10)).hasSize(10);
 
         await().atMost(DONE).pollInterval(Duration.ofMillis(200)).failFast("worker exited", w::exited)
                 .until(() -> PlainNats.drained(nc, STREAM, "obs") && PlainNats.drained(nc, STREAM, "arch")
+                        && PlainNats.drained(nc, STREAM, "hook") && scrape(w).contains("status=\"204\"")
                         && metric(scrape(w), "mesh_connector_acknowledged_total", "route", "obs") == 9
                         && metric(scrape(w), "mesh_connector_dead_lettered_total", "route", "obs") == 1);
         // the gauges follow the server at the next reading
@@ -118,6 +152,12 @@ class ObserveIT {
         assertThat(metric(m, "mesh_archive_commit_seconds_count", "directory", directory))
                 .as("one timing per batch").isEqualTo(metric(m, "mesh_archive_batches_total", "directory", directory));
         assertThat(metric(m, "mesh_connector_acknowledged_total", "route", "arch")).isEqualTo(10);
+
+        assertThat(posts.get()).isEqualTo(10);
+        assertThat(metric(m, "mesh_webhook_attempts_total", "route", "hook", "outcome", "success")).isEqualTo(10);
+        assertThat(metric(m, "mesh_webhook_attempts_total", "route", "hook", "outcome", "retry")).isEqualTo(0);
+        assertThat(metric(m, "mesh_webhook_responses_total", "route", "hook", "status", "204")).isEqualTo(10);
+        assertThat(m).as("no other status").doesNotContain("mesh_webhook_responses_total{route=\"hook\",status=\"0\"");
 
         StreamInfo dlq = nc.jetStreamManagement().getStreamInfo("MESH_DLQ");
         assertThat(dlq.getStreamState().getSubjectCount()).isEqualTo(1);
@@ -161,6 +201,30 @@ class ObserveIT {
         String m = scrape(w);
         assertThat(metric(m, "mesh_nats_connected")).isEqualTo(1);
         assertThat(metric(m, "mesh_nats_reconnects_total")).isPositive();
+    }
+
+    @Test
+    void readinessIsFalseWhileTheStreamIsMissingAndWhileAConnectorHasLostItsDurable() throws Exception {
+        Connection nc = NATS.connect();
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        WorkDir.create(dir, NATS.url(), logRoute("gone", "events.gone"), Map.of("mesh.health.poll-interval", "200ms"));
+        WorkerProcess w = workers.startWorker("gone", dir);
+        assertThat(get(w, "/observe/health/ready", null).statusCode()).isEqualTo(200);
+        assertThat(metric(scrape(w), "mesh_stream_missing")).isEqualTo(0);
+
+        StreamConfiguration config = jsm.getStreamInfo(STREAM).getConfiguration();
+        jsm.deleteStream(STREAM);
+        await().atMost(DONE).failFast("worker exited", w::exited)
+                .until(() -> get(w, "/observe/health/ready", null).statusCode() == 503);
+        assertThat(get(w, "/observe/health/ready", null).body()).contains("stream MESH_EVENTS missing");
+        assertThat(metric(scrape(w), "mesh_stream_missing")).isEqualTo(1);
+
+        // the stream is back, the route's durable is not (a restart creates it): still not ready, saying why
+        jsm.addStream(config);
+        await().atMost(DONE).until(() -> metric(scrape(w), "mesh_stream_missing") == 0);
+        HttpResponse<String> ready = get(w, "/observe/health/ready", null);
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("connector gone: durable gone missing").doesNotContain("stream MESH_EVENTS missing");
     }
 
     @Test
