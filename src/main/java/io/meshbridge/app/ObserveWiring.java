@@ -36,6 +36,9 @@ final class ObserveWiring implements AutoCloseable {
     /** Camel Main's settings for metrics and health (the operator's {@code camel.*} keys override them). */
     static void camelProperties(Map<String, String> p) {
         p.put("camel.metrics.enabled", "true");
+        // Camel's per-route meters (camel_exchanges_*) stay; timing every exchange event of every endpoint would
+        // put an event notifier on the hot path of every route
+        p.put("camel.metrics.enable-exchange-event-notifier", "false");
         p.put("camel.health.enabled", "true");
         // every check with its state in /observe/health, not only those down
         p.put("camel.health.exposure-level", "full");

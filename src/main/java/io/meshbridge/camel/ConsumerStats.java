@@ -66,11 +66,6 @@ public final class ConsumerStats {
         return last == 0 ? createdNanos : last;
     }
 
-    /** Whether any delivery was settled yet. */
-    public boolean anySettled() {
-        return lastSettledNanos != 0;
-    }
-
     /**
      * Receives, for every settlement, the nanoseconds from the delivery's arrival to its settlement; {@code null}
      * for none. Called on the settling thread: must not block.
