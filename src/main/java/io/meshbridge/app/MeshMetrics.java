@@ -123,6 +123,8 @@ final class MeshMetrics {
                 ConsumerStats::deadLettered, "route", route);
         counter("mesh.connector.returned", "Deliveries handed back unprocessed at a stop", stats,
                 ConsumerStats::returned, "route", route);
+        counter("mesh.connector.terminated.again", "Deliveries of messages dead-lettered earlier, terminated again",
+                stats, ConsumerStats::terminatedAgain, "route", route);
         Gauge.builder("mesh.connector.lag", states, s -> s.reading(route).map(r -> (double) r.pending())
                         .orElse(Double.NaN))
                 .description("Events not yet delivered on the durable (the server's num_pending, last reading)")

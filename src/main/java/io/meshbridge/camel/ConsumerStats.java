@@ -10,8 +10,9 @@ import java.util.function.LongConsumer;
  * <p>Every delivery ends in exactly one of {@link #acknowledged()}, {@link #retried()} (negatively
  * acknowledged with a delay after a failed attempt), {@link #returned()} (handed back without processing, at
  * a stop), {@link #deadLettered()} (written to the dead-letter stream and terminated) or
- * {@link #terminatedAgain()}, unless its settlement is still to come or the process dies first. {@link #failed()} counts the failed attempts (a
- * failed exchange, then retried or dead-lettered), so {@code failed <= retried + deadLettered}.
+ * {@link #terminatedAgain()}, unless its settlement is still to come or the process dies first.
+ * {@link #failed()} counts the failed attempts (a failed exchange, then retried or dead-lettered), so
+ * {@code failed <= retried + deadLettered}.
  *
  * <p>Thread-safe and cheap: one {@link LongAdder} increment per event, plus the time of the last settlement
  * and an optional latency sink (set by whoever exports the counts; it runs on the settling thread and must be
@@ -45,7 +46,7 @@ public final class ConsumerStats {
         return failed.sum();
     }
 
-    /** Deliveries negatively acknowledged with a delay, to be retried (failed attempts, dead letters not yet written). */
+    /** Deliveries returned with a delay to be retried (failed attempts, dead letters that could not be written). */
     public long retried() {
         return retried.sum();
     }

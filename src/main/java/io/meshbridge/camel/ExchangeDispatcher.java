@@ -134,12 +134,12 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         Throwable error = exchange.getException();
         boolean failed = error != null || exchange.isRollbackOnly() || exchange.isRollbackOnlyLast();
         consumer.releaseExchange(exchange, false);
-        if (failed) {
-            stats.countFailure();
-        }
         if (!failed) {
             settlements.ack(d);
-        } else if (MeshPermanentException.isPermanent(error) || d.deliveries() >= config.getMaxDeliver()) {
+            return;
+        }
+        stats.countFailure();
+        if (MeshPermanentException.isPermanent(error) || d.deliveries() >= config.getMaxDeliver()) {
             settlements.deadLetter(d, DeadLetters.describe(error));
         } else {
             Duration delay = retryDelay(error, d.deliveries());

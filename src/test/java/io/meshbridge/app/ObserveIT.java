@@ -128,6 +128,7 @@ class ObserveIT {
         assertThat(metric(m, "mesh_connector_retried_total", "route", "obs")).isEqualTo(3);
         assertThat(metric(m, "mesh_connector_dead_lettered_total", "route", "obs")).isEqualTo(1);
         assertThat(metric(m, "mesh_connector_returned_total", "route", "obs")).isEqualTo(0);
+        assertThat(metric(m, "mesh_connector_terminated_again_total", "route", "obs")).isEqualTo(0);
         assertThat(metric(m, "mesh_connector_processing_seconds_count", "route", "obs")).isEqualTo(13);
         assertThat(metric(m, "mesh_connector_lag", "route", "obs")).isEqualTo(0);
         assertThat(metric(m, "mesh_connector_in_flight", "route", "obs")).isEqualTo(0);
