@@ -47,6 +47,12 @@ final class ConfigKeys {
     static final String INGEST_MAX_IN_FLIGHT = "mesh.ingest.max-in-flight";
     static final String INGEST_RATE_LIMIT = "mesh.ingest.rate-limit";
     static final String INGEST_SIGNATURE_SECRETS = "mesh.ingest.signature-secrets";
+    static final String HEALTH_STALL_AFTER = "mesh.health.stall-after";
+    static final String HEALTH_POLL_INTERVAL = "mesh.health.poll-interval";
+    static final String OBSERVE_TOKEN = "mesh.observe.token";
+    static final String OBSERVE_TOKEN_FILE = "mesh.observe.token-file";
+    static final String LOG_LEVEL = "mesh.log.level";
+    static final String LOG_FORMAT = "mesh.log.format";
 
     /** Every key with its default, in documentation order. */
     static final Map<String, String> DEFAULTS;
@@ -89,11 +95,18 @@ final class ConfigKeys {
         d.put(INGEST_MAX_IN_FLIGHT, "1000");
         d.put(INGEST_RATE_LIMIT, "0");
         d.put(INGEST_SIGNATURE_SECRETS, "");
+        d.put(HEALTH_STALL_AFTER, "2m");
+        d.put(HEALTH_POLL_INTERVAL, "5s");
+        d.put(OBSERVE_TOKEN, "");
+        d.put(OBSERVE_TOKEN_FILE, "");
+        d.put(LOG_LEVEL, "info");
+        d.put(LOG_FORMAT, "text");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
     /** Keys whose values are secrets: never logged. */
-    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS, INGEST_SIGNATURE_SECRETS);
+    static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS, INGEST_SIGNATURE_SECRETS,
+            OBSERVE_TOKEN);
 
     private ConfigKeys() {
     }

@@ -77,7 +77,9 @@ public final class ConfigParser {
         }
         archivePlaceholders(camel);
         IngestConfig ingest = IngestKeys.parse(this::text);
-        return new WorkerConfig(nats, embedded, node, stream, dataDir, routes, httpPort, shutdown, camel, ingest);
+        ObserveConfig observe = ObserveKeys.parse(this::text);
+        return new WorkerConfig(nats, embedded, node, stream, dataDir, routes, httpPort, shutdown, camel, ingest,
+                observe);
     }
 
     /** The archive keys, checked here and handed to the routes as {@code {{mesh.archive.*}}} placeholders. */

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * the connection in the registry as {@value MeshConstants#CONNECTION_BEAN} and a configured {@code mesh}
  * component (stream, node name); then starts Camel Main with the route templates inside the jar
  * ({@code classpath:templates/*.yaml}), the routes of {@code mesh.routes}, and the HTTP server with
- * {@code GET /health} and the HTTP ingest ({@code POST /ingest/...}, see {@link IngestWiring}).
+ * {@code GET /health}, {@code /observe/health} and {@code /observe/metrics} (see {@link ObserveWiring}) and
+ * the HTTP ingest ({@code POST /ingest/...}, see {@link IngestWiring}).
  *
  * <p><b>Stop.</b> On SIGTERM (or SIGINT) Camel stops the routes gracefully: consumers stop fetching, running
  * exchanges finish and are acknowledged, within {@code mesh.shutdown.timeout}; then the connection is
@@ -60,6 +61,7 @@ public final class Worker {
      * @throws WorkerException when the worker cannot start
      */
     public void run() {
+        LogSettings.apply(config.observe());
         Main main = new Main();
         Thread hook = new Thread(() -> awaitCleanStop(main), "mesh-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -143,14 +145,28 @@ public final class Worker {
         main.bind("mesh", mesh);
         main.configure().addRoutesBuilder(new HealthRoute(connection));
         main.configure().addRoutesBuilder(IngestWiring.route(config, connection));
+        ObserveWiring observe = new ObserveWiring(config, connection);
+        observe.bind(main);
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                observe.afterConfigure(support.getCamelContext());
+            }
+
             @Override
             public void afterStart(BaseMainSupport support) {
                 VertxPlatformHttpServer http = support.getCamelContext().hasService(VertxPlatformHttpServer.class);
                 IngestWiring.afterStart(support.getCamelContext(), config);
-                LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health)",
-                        config.nodeName(), support.getCamelContext().getRoutes().size(),
-                        http == null ? "?" : Integer.toString(http.getPort()));
+                observe.afterStart(support.getCamelContext());
+                LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health), {}/health,"
+                        + " {}/metrics{}", config.nodeName(), support.getCamelContext().getRoutes().size(),
+                        http == null ? "?" : Integer.toString(http.getPort()), ObserveRoute.PREFIX,
+                        ObserveRoute.PREFIX, config.observe().token() == null ? "" : " with a token");
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport support) {
+                observe.close();
             }
         });
     }
@@ -167,6 +183,7 @@ public final class Worker {
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", Integer.toString(config.httpPort()));
         IngestWiring.serverProperties(config, p);
+        ObserveWiring.camelProperties(p);
         p.putAll(config.camelProperties());
         return p;
     }

@@ -23,10 +23,12 @@ import java.util.Objects;
  * @param camelProperties  the keys of the configuration files that are not {@code mesh.*}: Camel Main's
  *                         {@code camel.*} settings and placeholders used by routes
  * @param ingest           the HTTP ingest's settings ({@code mesh.ingest.*}); its tokens never print
+ * @param observe          health, metrics and logs ({@code mesh.health.*}, {@code mesh.observe.*},
+ *                         {@code mesh.log.*}); its token never prints
  */
 public record WorkerConfig(NatsConnectionConfig nats, Embedded embedded, String nodeName, PersistConfig stream,
                            Path dataDir, String routes, int httpPort, Duration shutdownTimeout,
-                           Map<String, String> camelProperties, IngestConfig ingest) {
+                           Map<String, String> camelProperties, IngestConfig ingest, ObserveConfig observe) {
 
     /** Whether the worker may start its own nats-server. */
     public enum Embedded {
@@ -57,5 +59,6 @@ public record WorkerConfig(NatsConnectionConfig nats, Embedded embedded, String 
         }
         camelProperties = Map.copyOf(camelProperties == null ? Map.of() : camelProperties);
         Objects.requireNonNull(ingest, "ingest");
+        Objects.requireNonNull(observe, "observe");
     }
 }

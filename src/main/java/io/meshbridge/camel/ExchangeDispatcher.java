@@ -33,10 +33,11 @@ final class ExchangeDispatcher implements Fetcher.Sink {
     private final Collection<Delivery> inFlight;
     private final List<Duration> backoff;
     private final Supplier<ShutdownRunningTask> shutdownRunningTask;
+    private final ConsumerStats stats;
 
     ExchangeDispatcher(MeshConsumer consumer, MeshConfiguration config, EventCodec codec, Settlements settlements,
                        Collection<Delivery> inFlight, List<Duration> backoff,
-                       Supplier<ShutdownRunningTask> shutdownRunningTask) {
+                       Supplier<ShutdownRunningTask> shutdownRunningTask, ConsumerStats stats) {
         this.consumer = consumer;
         this.config = config;
         this.codec = codec;
@@ -44,12 +45,14 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         this.inFlight = inFlight;
         this.backoff = backoff;
         this.shutdownRunningTask = shutdownRunningTask;
+        this.stats = stats;
     }
 
     @Override
     public Delivery delivered(Message message, long receivedNanos) {
         Delivery d = new Delivery(message, receivedNanos);
         inFlight.add(d);
+        stats.countDelivery();
         try {
             d.scanned(codec.scan(message.getSubject(), message.getData()), null);
         } catch (EventDecodeException e) {
@@ -63,7 +66,7 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         for (int i = 0; i < deliveries.size(); i++) {
             if (!run.active() && shutdownRunningTask.get() != ShutdownRunningTask.CompleteAllTasks) {
                 for (int j = i; j < deliveries.size(); j++) {
-                    settlements.nak(deliveries.get(j), Duration.ZERO);
+                    settlements.handBack(deliveries.get(j));
                 }
                 LOG.debug("Stopping: returned {} fetched message(s) to durable {}", deliveries.size() - i,
                         consumer.getDurable());
@@ -133,7 +136,10 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         consumer.releaseExchange(exchange, false);
         if (!failed) {
             settlements.ack(d);
-        } else if (MeshPermanentException.isPermanent(error) || d.deliveries() >= config.getMaxDeliver()) {
+            return;
+        }
+        stats.countFailure();
+        if (MeshPermanentException.isPermanent(error) || d.deliveries() >= config.getMaxDeliver()) {
             settlements.deadLetter(d, DeadLetters.describe(error));
         } else {
             Duration delay = retryDelay(error, d.deliveries());

@@ -97,6 +97,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private final MeshConfiguration config;
     private final String filter;
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
+    private final ConsumerStats stats = new ConsumerStats();
     private Settlements settlements;
     private Fetcher fetcher;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
@@ -136,6 +137,11 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         return gapChecks == null ? null : gapChecks.gaps();
     }
 
+    /** This worker's counts of deliveries and settlements of this consumer (read-only). */
+    public ConsumerStats getStats() {
+        return stats;
+    }
+
     /** Messages fetched and not yet finally acknowledged (acked, nacked or terminated). */
     public int getInFlight() {
         return inFlight.size();
@@ -156,10 +162,10 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         js = connection.jetStream();
         Duration deadLetterWindow = DeadLetters.ensureStream(connection);
         settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
-                DeadLetters.retryDelay(backoff, deadLetterWindow), this::settle);
+                DeadLetters.retryDelay(backoff, deadLetterWindow), stats, this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, backoff,
-                () -> shutdownRunningTask);
+                () -> shutdownRunningTask, stats);
         gapChecks = GapChecks.of(this);
         fetcher = new Fetcher(js, stream, durable, config, gapChecks.beforeDispatching(dispatcher), executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
@@ -285,10 +291,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         return keepAlive == null ? 0 : keepAlive.abandoned();
     }
 
+    /** Called once per delivery, when it is settled. */
     private void settle(Delivery d) {
-        if (d.settle()) {
-            inFlight.remove(d);
-            fetcher.release();
-        }
+        inFlight.remove(d);
+        fetcher.release();
     }
 }

@@ -28,6 +28,9 @@ import org.apache.camel.support.DefaultProducer;
  * <p><b>Headers set.</b> {@link MeshConstants#EVENT_ID} (the id used), {@link MeshConstants#SEQUENCE} (the
  * stream sequence) and {@link MeshConstants#DUPLICATE} (whether the id was already stored).
  *
+ * <p><b>Counts.</b> With an {@link EmitStats} bound as {@value EmitStats#BEAN}, every emit is counted there
+ * by its exchange's route.
+ *
  * <p>Thread-safe: exchanges may be sent concurrently; each send blocks its thread until acknowledged.
  */
 public class MeshProducer extends DefaultProducer {
@@ -35,6 +38,7 @@ public class MeshProducer extends DefaultProducer {
     private final MeshEndpoint endpoint;
     private final String userTopic;
     private volatile PersistentBus bus;
+    private volatile EmitStats stats;
 
     /** A producer for {@code endpoint}. */
     public MeshProducer(MeshEndpoint endpoint) {
@@ -56,13 +60,25 @@ public class MeshProducer extends DefaultProducer {
                 .withStreamName(endpoint.streamName())
                 .withEmit(endpoint.getConfiguration().getEmitTimeout(), PersistConfig.defaults().maxInFlight());
         bus = PersistentBus.attach(component.connection(), component.getNodeName(), config);
+        stats = endpoint.getCamelContext().getRegistry().lookupByNameAndType(EmitStats.BEAN, EmitStats.class);
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        Event event = EventBodies.toEvent(exchange, userTopic, bus.bus().codec());
-        String id = chosenId(exchange);
-        EmitResult result = id == null ? bus.emit(event) : bus.emit(event, id);
+        EmitResult result;
+        try {
+            Event event = EventBodies.toEvent(exchange, userTopic, bus.bus().codec());
+            String id = chosenId(exchange);
+            result = id == null ? bus.emit(event) : bus.emit(event, id);
+        } catch (Exception | Error e) {
+            if (stats != null) {
+                stats.failed(exchange.getFromRouteId());
+            }
+            throw e;
+        }
+        if (stats != null) {
+            stats.emitted(exchange.getFromRouteId(), result.duplicate());
+        }
         org.apache.camel.Message out = exchange.getMessage();
         out.setHeader(MeshConstants.EVENT_ID, result.id());
         out.setHeader(MeshConstants.SEQUENCE, result.sequence());

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How a {@link MeshConsumer} ends each delivery: acknowledge, negatively acknowledge with a delay, or
  * dead-letter to {@value MeshConstants#DLQ_STREAM} and then terminate, never before the dead letter's own
- * acknowledgement. Every outcome calls {@code settle} exactly once for the delivery. Thread-safe: called
+ * acknowledgement. Every outcome is counted in {@link ConsumerStats} and calls {@code settle} exactly once for
+ * the delivery, the first time it is settled. Thread-safe: called
  * from the route's completion threads and from jnats' callback threads.
  */
 final class Settlements {
@@ -31,6 +32,7 @@ final class Settlements {
     private final String durable;
     private final Duration deadLetterRetry;
     private final Consumer<Delivery> settle;
+    private final ConsumerStats stats;
     /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
     private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
     /**
@@ -49,13 +51,14 @@ final class Settlements {
             }));
 
     Settlements(JetStream js, String deadLetterSubject, String routeLabel, String durable,
-                Duration deadLetterRetry, Consumer<Delivery> settle) {
+                Duration deadLetterRetry, ConsumerStats stats, Consumer<Delivery> settle) {
         this.js = js;
         this.deadLetterSubject = deadLetterSubject;
         this.routeLabel = routeLabel;
         this.durable = durable;
         this.deadLetterRetry = deadLetterRetry;
         this.settle = settle;
+        this.stats = stats;
     }
 
     /**
@@ -65,7 +68,7 @@ final class Settlements {
     boolean settledEarlier(Delivery d) {
         if (terminated.contains(d.sequence())) {
             LOG.debug("{} was dead-lettered already; terminating it again", d);
-            terminate(d);
+            terminate(d, ConsumerStats.Outcome.TERMINATED_AGAIN);
             return true;
         }
         String deadLetterReason = pendingDeadLetters.get(d.sequence());
@@ -82,11 +85,21 @@ final class Settlements {
         } catch (RuntimeException e) {
             LOG.warn("Could not acknowledge {}: {}; the server will redeliver it", d, e.toString());
         } finally {
-            settle.accept(d);
+            finish(d, ConsumerStats.Outcome.ACKNOWLEDGED);
         }
     }
 
+    /** Hands a delivery back at once, without processing it (at a stop). */
+    void handBack(Delivery d) {
+        nak(d, Duration.ZERO, ConsumerStats.Outcome.RETURNED);
+    }
+
+    /** Returns a delivery to be retried after {@code delay}. */
     void nak(Delivery d, Duration delay) {
+        nak(d, delay, ConsumerStats.Outcome.RETRIED);
+    }
+
+    private void nak(Delivery d, Duration delay, ConsumerStats.Outcome outcome) {
         try {
             if (delay.isZero()) {
                 d.message().nak();
@@ -96,7 +109,7 @@ final class Settlements {
         } catch (RuntimeException e) {
             LOG.warn("Could not return {}: {}; the server will redeliver it after ackWait", d, e.toString());
         } finally {
-            settle.accept(d);
+            finish(d, outcome);
         }
     }
 
@@ -111,7 +124,7 @@ final class Settlements {
                             pendingDeadLetters.remove(d.sequence());
                             LOG.warn("Dead-lettered {} from route {} to {} (sequence {} there): {}", d, routeLabel,
                                     deadLetterSubject, ack.getSeqno(), error);
-                            terminate(d);
+                            terminate(d, ConsumerStats.Outcome.DEAD_LETTERED);
                         } else {
                             deadLetterFailed(d, error, failure);
                         }
@@ -131,7 +144,7 @@ final class Settlements {
         nak(d, delay);
     }
 
-    private void terminate(Delivery d) {
+    private void terminate(Delivery d, ConsumerStats.Outcome outcome) {
         terminated.add(d.sequence());
         try {
             d.message().term();
@@ -139,6 +152,14 @@ final class Settlements {
             LOG.warn("Could not terminate {} after dead-lettering it: {}; its redelivery is dead-lettered again"
                     + " (stored once)", d, e.toString());
         } finally {
+            finish(d, outcome);
+        }
+    }
+
+    /** Counts the settlement and tells the consumer, once per delivery. */
+    private void finish(Delivery d, ConsumerStats.Outcome outcome) {
+        if (d.settle()) {
+            stats.settled(outcome, d.receivedNanos());
             settle.accept(d);
         }
     }

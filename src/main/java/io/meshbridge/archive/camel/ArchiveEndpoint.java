@@ -170,8 +170,8 @@ public class ArchiveEndpoint extends DefaultEndpoint implements HealthReporting,
         started.forEach(p -> p.acknowledgedUpTo(stream, streamCreated, ackFloor));
     }
 
-    /** This endpoint's started producers (one per route sending to it). */
-    List<ArchiveProducer> producers() {
+    /** This endpoint's started producers (one per route sending to it), for their counts. */
+    public List<ArchiveProducer> producers() {
         return List.copyOf(started);
     }
 

@@ -79,6 +79,7 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     private ArchiveWriter writer;
     private StreamIncarnations incarnations;
     private GroupCommit commit;
+    private volatile java.util.function.LongConsumer commitSink;
     private ScheduledExecutorService timer;
     private final Set<String> heldRoutes = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean watchingForStop = new AtomicBoolean();
@@ -97,6 +98,28 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     /** Events written to files since the start. */
     public long getWritten() {
         return commit == null ? 0 : commit.written();
+    }
+
+    /** Batches written, each with one fsync of its file(s), since the start. */
+    public long getBatches() {
+        return commit == null ? 0 : commit.batches();
+    }
+
+    /** Payload bytes of the batches written since the start (as received, before compression). */
+    public long getPayloadBytes() {
+        return commit == null ? 0 : commit.payloadBytes();
+    }
+
+    /**
+     * Receives the nanoseconds of each batch write with its fsync, on the commit thread (must not block);
+     * {@code null} for none. Applies from the next batch.
+     */
+    public void setCommitLatencySink(java.util.function.LongConsumer sink) {
+        commitSink = sink;
+        GroupCommit current = commit;
+        if (current != null) {
+            current.commitSink(sink);
+        }
     }
 
     /** Events not written again because this worker had archived them (redeliveries). */
@@ -148,6 +171,7 @@ public class ArchiveProducer extends DefaultAsyncProducer {
                 .newSingleThreadScheduledExecutor(this, "ArchiveMaintenance");
         commit = new GroupCommit(writer, endpoint.getMaxBatch(), batch -> incarnations.current(batch, writer),
                 config.workerId(), this::held, getEndpoint().getCamelContext()::isStopping);
+        commit.commitSink(commitSink);
         commit.start();
         long seconds = Math.max(1, Math.min(MAINTENANCE_SECONDS, config.rollAge().toSeconds()));
         timer.scheduleWithFixedDelay(this::maintain, seconds, seconds, TimeUnit.SECONDS);

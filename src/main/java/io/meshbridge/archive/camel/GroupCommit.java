@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -72,6 +73,8 @@ final class GroupCommit {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong payloadBytes = new AtomicLong();
+    private volatile LongConsumer commitSink;
     private final Thread thread;
     /** Completes written batches, in order, so that the commit thread goes on writing meanwhile. */
     private final ExecutorService completer;
@@ -197,6 +200,16 @@ final class GroupCommit {
         return batches.get();
     }
 
+    /** Payload bytes of the batches written (the events as received, before compression). */
+    long payloadBytes() {
+        return payloadBytes.get();
+    }
+
+    /** Receives the nanoseconds of each successful batch write (append and fsync), on the commit thread. */
+    void commitSink(LongConsumer sink) {
+        this.commitSink = sink;
+    }
+
     private void run() {
         List<Item> batch = new ArrayList<>(maxBatch);
         try {
@@ -226,6 +239,7 @@ final class GroupCommit {
         long reported = 0;
         while (true) {
             AppendResult result;
+            long started = System.nanoTime();
             try {
                 result = writer.append(beforeAppend.apply(records));
             } catch (IOException | UncheckedIOException failure) {
@@ -247,6 +261,15 @@ final class GroupCommit {
             written.addAndGet(result.written());
             skipped.addAndGet(result.skipped());
             batches.incrementAndGet();
+            long bytes = 0;
+            for (ArchiveRecord r : records) {
+                bytes += r.payload().length;
+            }
+            payloadBytes.addAndGet(bytes);
+            LongConsumer sink = commitSink;
+            if (sink != null) {
+                sink.accept(System.nanoTime() - started);
+            }
             if (failingSince != 0) {
                 LOG.info("Archive writes work again after {} s; {} event(s) written",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSince), records.size());

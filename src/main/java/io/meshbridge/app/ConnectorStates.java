@@ -1,0 +1,202 @@
+package io.meshbridge.app;
+
+import io.meshbridge.camel.ConnectorPause;
+import io.meshbridge.camel.MeshConsumer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.ConsumerInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's view of the worker's connectors (routes consuming {@code mesh:}) and of the event stream, read
+ * every {@code pollInterval} on one thread ({@code MeshObserve}) and kept for the gauges and health checks, so
+ * that scrapes and probes never query NATS themselves; and whether a connector is <em>stalled</em>.
+ *
+ * <p><b>Stalled.</b> A connector is stalled when its route is started, it is not paused on purpose
+ * ({@link ConnectorPause}), the last reading found events pending on its durable (not yet delivered, or
+ * delivered and not acknowledged), and this worker settled none of its deliveries for {@code stallAfter}
+ * counted from the later of its last settlement and the first reading that found events pending. With several
+ * workers on one durable each judges its own settlements: a worker that gets nothing while others take every
+ * event counts as stalled, which is rare, since the server splits the pending events between the workers'
+ * pull requests.
+ *
+ * <p>Thread-safe: readings are replaced whole; {@link #stalled} may be called from any thread.
+ */
+final class ConnectorStates implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorStates.class);
+    private static final int STREAM_NOT_FOUND = 10059;
+    private static final int CONSUMER_NOT_FOUND = 10014;
+
+    /**
+     * One reading of a durable.
+     *
+     * @param pending           messages not yet delivered to any consumer of the durable (num_pending)
+     * @param ackPending        messages delivered and not yet acknowledged (num_ack_pending)
+     * @param pendingSinceNanos {@link System#nanoTime()} of the first reading with events pending since the
+     *                          last without, 0 when none are pending
+     * @param problem           the durable or the stream is missing (a route restart creates the durable
+     *                          again), or {@code null}
+     */
+    record Reading(long pending, long ackPending, long pendingSinceNanos, String problem) {
+        boolean anyPending() {
+            return pending + ackPending > 0;
+        }
+    }
+
+    /** The stream's state at the last reading: exists, missing, or unknown (with why). */
+    record StreamState(boolean read, boolean exists, String problem) {
+    }
+
+    private final CamelContext context;
+    private final Connection connection;
+    private final String stream;
+    private final Duration pollInterval;
+    private final Runnable afterPoll;
+    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private volatile StreamState streamState = new StreamState(false, false, "not read yet");
+    private ScheduledExecutorService thread;
+
+    /** Readings of {@code stream} and the durables every {@code pollInterval}, each followed by {@code afterPoll}. */
+    ConnectorStates(CamelContext context, Connection connection, String stream, Duration pollInterval,
+                    Runnable afterPoll) {
+        this.context = context;
+        this.connection = connection;
+        this.stream = stream;
+        this.pollInterval = pollInterval;
+        this.afterPoll = afterPoll;
+    }
+
+    /** Reads now and then every poll interval. */
+    void start() {
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "MeshObserve");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(this::pollQuietly, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.shutdownNow();
+        }
+    }
+
+    /** The routes with a {@code mesh:} consumer, by route id, in the context's order. */
+    List<Connector> connectors() {
+        List<Connector> out = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof MeshConsumer consumer) {
+                out.add(new Connector(route.getRouteId(), consumer));
+            }
+        }
+        return out;
+    }
+
+    /** A route and its consumer. */
+    record Connector(String routeId, MeshConsumer consumer) {
+        /** Whether the connector's pause entry says paused. */
+        boolean paused() {
+            ConnectorPause pause = consumer.getPause();
+            return pause != null && pause.paused();
+        }
+    }
+
+    /** The last reading of {@code routeId}'s durable. */
+    Optional<Reading> reading(String routeId) {
+        return Optional.ofNullable(readings.get(routeId));
+    }
+
+    StreamState streamState() {
+        return streamState;
+    }
+
+    /** Whether {@code connector} is stalled at {@code nowNanos} (see the class comment). */
+    boolean stalled(Connector connector, Duration stallAfter, long nowNanos) {
+        var status = context.getRouteController().getRouteStatus(connector.routeId());
+        if (status == null || !status.isStarted() || connector.paused()) {
+            return false;
+        }
+        Reading r = readings.get(connector.routeId());
+        if (r == null || !r.anyPending()) {
+            return false;
+        }
+        long quietSince = Math.max(connector.consumer().getStats().lastSettledNanos(), r.pendingSinceNanos());
+        return nowNanos - quietSince >= stallAfter.toNanos();
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.debug("Reading the durables' state failed: {}", e.toString());
+        }
+        try {
+            afterPoll.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Binding new meters failed: {}", e.toString());
+        }
+    }
+
+    /** One reading of the stream and of every connector's durable. */
+    void poll() {
+        if (connection.getStatus() != Connection.Status.CONNECTED) {
+            streamState = new StreamState(false, false, "NATS connection " + connection.getStatus());
+            return;
+        }
+        try {
+            var jsm = connection.jetStreamManagement();
+            try {
+                jsm.getStreamInfo(stream);
+                streamState = new StreamState(true, true, null);
+            } catch (JetStreamApiException e) {
+                streamState = e.getApiErrorCode() == STREAM_NOT_FOUND ? new StreamState(true, false, null)
+                        : new StreamState(false, false, e.getMessage());
+            }
+            long now = System.nanoTime();
+            List<Connector> connectors = connectors();
+            readings.keySet().retainAll(connectors.stream().map(Connector::routeId).toList());
+            for (Connector c : connectors) {
+                String durable = c.consumer().getDurable();
+                if (durable == null) {
+                    continue;
+                }
+                Reading previous = readings.get(c.routeId());
+                try {
+                    ConsumerInfo info = jsm.getConsumerInfo(stream, durable);
+                    long pending = info.getNumPending();
+                    long ackPending = info.getNumAckPending();
+                    long since = pending + ackPending == 0 ? 0
+                            : previous != null && previous.pendingSinceNanos() != 0 ? previous.pendingSinceNanos()
+                            : now;
+                    readings.put(c.routeId(), new Reading(pending, ackPending, since, null));
+                } catch (JetStreamApiException e) {
+                    String problem = e.getApiErrorCode() == CONSUMER_NOT_FOUND ? "durable " + durable + " missing"
+                            : e.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + stream + " missing" : null;
+                    if (problem != null) {
+                        readings.put(c.routeId(), previous == null ? new Reading(0, 0, 0, problem)
+                                : new Reading(previous.pending(), previous.ackPending(), previous.pendingSinceNanos(),
+                                problem));
+                    } // another error (a timeout): the previous reading stands
+                }
+            }
+        } catch (IOException e) {
+            streamState = new StreamState(false, false, e.toString());
+        }
+    }
+}
