@@ -2,12 +2,14 @@ package io.meshbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +37,10 @@ class LauncherIT {
     @TempDir
     Path home;
 
+    private static final String SETPRIV = "/usr/bin/setpriv";
+
     private Path launcher;
+    private List<String> runAs = List.of();
     private Path target;
     private Path cache;
 
@@ -116,20 +121,35 @@ class LauncherIT {
     }
 
     @Test
-    void aReadOnlyJarDirectoryUsesTheCache() throws Exception {
-        assumeFalse("root".equals(System.getProperty("user.name")),
-                "running as root: a directory without write permission is still writable, so the fallback to"
-                        + " the cache cannot be shown here");
-        assertThat(target.toFile().setWritable(false)).isTrue();
-        try {
-            Result traced = run(Map.of("MESH_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
-            assertThat(traced.exit).as(traced.toString()).isZero();
-            assertThat(files(target, ".jsa")).isEmpty();
-            Result again = run(Map.of("MESH_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
-            assertThat(again.stdout).contains(FROM_ARCHIVE);
-        } finally {
-            assertThat(target.toFile().setWritable(true)).isTrue();
+    void aReadOnlyInstallUsesTheUsersCache() throws Exception {
+        Path archives = Files.createDirectories(cache.resolve("mesh-bridge/cds"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // root may write anywhere: run the launcher as nobody, for whom the install (root's, 755) is read-only
+            assumeTrue(Files.isExecutable(Path.of(SETPRIV)), "running as root without " + SETPRIV
+                    + ": a read-only install cannot be shown here");
+            runAs = List.of(SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", "--");
+            for (Path d : List.of(home, home.resolve("checkout"), launcher.getParent(), target)) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.setPosixFilePermissions(target.resolve("mesh-bridge.jar"), PosixFilePermissions.fromString("rw-r--r--"));
+            for (Path d : List.of(cache, cache.resolve("mesh-bridge"), archives)) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+        } else {
+            assertThat(target.toFile().setWritable(false)).isTrue();
         }
+        Result first = run(Map.of(), "--version");
+        assertThat(first.exit).as(first.toString()).isZero();
+        assertThat(first.stderr).isEmpty();
+        assertThat(files(target, ".jsa")).isEmpty();
+        assertThat(files(archives, ".jsa")).hasSize(1);
+
+        Result traced = run(Map.of("MESH_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
+        assertThat(traced.exit).as(traced.toString()).isZero();
+        assertThat(traced.stdout).contains(FROM_ARCHIVE);
+        assertThat(files(archives, ".jsa")).hasSize(1);
+        assertThat(files(archives, ".tmp")).isEmpty();
+        target.toFile().setWritable(true);
     }
 
     @Test
@@ -207,7 +227,8 @@ class LauncherIT {
     }
 
     private ProcessBuilder builder(Path script, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(script.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(runAs);
+        command.add(script.toAbsolutePath().toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
         Map<String, String> environment = builder.environment();
