@@ -99,7 +99,7 @@ class ComposeRoutesIT {
         worker.awaitExit(DONE);
         Probe gone = probe(port);
         assertThat(gone.exit).as(gone.output).isEqualTo(1);
-        assertThat(gone.output).startsWith("cannot reach http://127.0.0.1:" + port + "/health: ");
+        assertThat(gone.output).isEqualTo("cannot reach http://127.0.0.1:" + port + "/health: connection refused\n");
     }
 
     private record Probe(int exit, String output) {

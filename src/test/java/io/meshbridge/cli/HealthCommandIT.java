@@ -113,7 +113,13 @@ class HealthCommandIT {
         server.stop(0);
         assertThat(run("health", "--api", url, "--timeout", "2s")).isEqualTo(1);
         assertThat(out.toString()).isEmpty();
-        assertThat(err.toString().lines()).singleElement().asString().startsWith("cannot reach " + url + "/health: ");
+        assertThat(err).hasToString("cannot reach " + url + "/health: connection refused\n");
+    }
+
+    @Test
+    void anUnknownHostIsSaidSo() {
+        assertThat(run("health", "--api", "http://no-such-host.invalid:8080", "--timeout", "5s")).isEqualTo(1);
+        assertThat(err).hasToString("cannot reach http://no-such-host.invalid:8080/health: unknown host\n");
     }
 
     @Test
