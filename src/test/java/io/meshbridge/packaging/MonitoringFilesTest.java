@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class MonitoringFilesTest {
 
     /** The worker's metrics the examples use, plus Prometheus' own {@code up}. */
-    static final Set<String> METRICS = Set.of("mesh_connector_delivered_total", "mesh_connector_failed_total",
-            "mesh_connector_dead_lettered_total", "mesh_connector_lag", "mesh_connector_ack_pending",
-            "mesh_nats_connected", "up");
+    static final Set<String> METRICS = Set.of("mesh_connector_delivered_total", "mesh_connector_acknowledged_total",
+            "mesh_connector_failed_total", "mesh_connector_dead_lettered_total", "mesh_connector_lag",
+            "mesh_connector_ack_pending", "mesh_connector_stalled", "mesh_nats_connected", "up");
 
     private static final Pattern METRIC = Pattern.compile("\\b(mesh_[a-z_]+|up)\\b(?=\\s*[{\\[)=<>]|\\s*$)");
 
@@ -62,7 +62,7 @@ class MonitoringFilesTest {
         assertThat(names).doesNotHaveDuplicates().contains("MeshBridgeWorkerDown", "MeshConnectorStalled",
                 "MeshConnectorLagHigh", "MeshConnectorDeadLetters", "MeshBridgeNatsDisconnected");
         assertThat(METRICS).containsAll(used);
-        assertThat(used).contains("mesh_connector_delivered_total", "mesh_connector_lag", "mesh_connector_ack_pending");
+        assertThat(used).contains("mesh_connector_stalled", "mesh_connector_lag", "mesh_connector_ack_pending");
     }
 
     @Test
