@@ -29,9 +29,11 @@ COPY routes /app/routes
 ENV PATH=/app/bin:$PATH \
     MESH_ARCHIVE_WORKER_ID=mesh-bridge
 # The launcher's AppCDS archive, made now by its training run (as root: /app stays read-only for the user,
-# who reads it); then the data directories, owned by the user, so that a new named volume mounted on
-# /app/data or /app/data/archive takes that ownership and the worker can write (nats store, archive).
-RUN mesh-bridge --version \
+# who reads it), on top of the JRE's default CDS archive (made first should the JRE lack it); then the data
+# directories, owned by the user, so that a new named volume mounted on /app/data or /app/data/archive takes
+# that ownership and the worker can write (nats store, archive).
+RUN { [ -f "$JAVA_HOME/lib/server/classes.jsa" ] || java -Xshare:dump >/dev/null; } \
+ && mesh-bridge --version \
  && ls /app/mesh-bridge-*.jsa \
  && mkdir -p /app/data/archive \
  && chown -R 10001:10001 /app/data \
