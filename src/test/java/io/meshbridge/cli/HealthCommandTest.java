@@ -83,10 +83,12 @@ class HealthCommandTest {
     void theWorkersProblemsAreJoinedOnOneLine() {
         byte[] body = "{\"status\":\"DOWN\",\"problems\":[\"NATS connection DISCONNECTED\",\"route a\\nStopped\"]}"
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(HealthCommand.problems(503, body)).isEqualTo("HTTP 503: NATS connection DISCONNECTED; route a Stopped");
+        assertThat(HealthCommand.problems(503, body))
+                .isEqualTo("HTTP 503: NATS connection DISCONNECTED; route a Stopped");
         assertThat(HealthCommand.problems(503, "{\"status\":\"DOWN\"}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("HTTP 503");
-        assertThat(HealthCommand.problems(404, "<html>no</html>".getBytes(StandardCharsets.UTF_8))).isEqualTo("HTTP 404");
+        assertThat(HealthCommand.problems(404, "<html>no</html>".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("HTTP 404");
         assertThat(HealthCommand.problems(502, new byte[0])).isEqualTo("HTTP 502");
     }
 

@@ -131,7 +131,8 @@ class LauncherIT {
             for (Path d : List.of(home, home.resolve("checkout"), launcher.getParent(), target)) {
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-            Files.setPosixFilePermissions(target.resolve("mesh-bridge.jar"), PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(target.resolve("mesh-bridge.jar"),
+                    PosixFilePermissions.fromString("rw-r--r--"));
             for (Path d : List.of(cache, cache.resolve("mesh-bridge"), archives)) {
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
             }

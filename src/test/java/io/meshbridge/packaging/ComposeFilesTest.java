@@ -103,7 +103,8 @@ class ComposeFilesTest {
             Map<String, Object> nats = service(file, node);
             assertNats(nats, "./config/nats/cluster.conf");
             assertThat(map(nats, "environment")).containsEntry("NATS_SERVER_NAME", node);
-            dataVolumes.add(strings(nats, "volumes").stream().filter(v -> v.endsWith(":/data")).findFirst().orElseThrow());
+            dataVolumes.add(strings(nats, "volumes").stream().filter(v -> v.endsWith(":/data")).findFirst()
+                    .orElseThrow());
         }
         assertThat(dataVolumes).hasSize(3);
         String conf = ProjectFiles.read("config/nats/cluster.conf");

@@ -67,10 +67,11 @@ class MonitoringFilesTest {
 
     @Test
     void theDashboardQueriesThePrometheusDataSourceWithKnownMetrics() throws Exception {
-        JsonNode dashboard = new ObjectMapper().readTree(ProjectFiles.read("config/grafana/dashboards/mesh-bridge.json"));
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(ProjectFiles.read("config/grafana/dashboards/mesh-bridge.json"));
         assertThat(dashboard.path("uid").asText()).isEqualTo("mesh-bridge");
-        String datasourceUid = String.valueOf(map(list(ProjectFiles.yaml(
-                "config/grafana/provisioning/datasources/prometheus.yml"), "datasources").get(0), "datasource").get("uid"));
+        Map<String, Object> datasources = ProjectFiles.yaml("config/grafana/provisioning/datasources/prometheus.yml");
+        String datasourceUid = String.valueOf(map(list(datasources, "datasources").get(0), "datasource").get("uid"));
         Set<String> used = new LinkedHashSet<>();
         Set<Integer> ids = new LinkedHashSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
