@@ -101,6 +101,12 @@ public final class LauncherBench {
             }
             System.out.println(bench.problems.isEmpty() ? "no problems in any run"
                     : "!!!!! " + bench.problems.size() + " PROBLEM(S):\n  " + String.join("\n  ", bench.problems));
+        } finally {
+            try (Stream<Path> all = Files.walk(home)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
