@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             ArchiveCommand.class,
             EventsCommand.class,
+            HealthCommand.class,
             RunCommand.class,
         })
 public final class Main {
