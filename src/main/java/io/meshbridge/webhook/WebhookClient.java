@@ -72,6 +72,17 @@ public final class WebhookClient implements AutoCloseable {
     public static final String USER_AGENT = "mesh-bridge/" + version();
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
+    private static final String RETRY_ALL_METHODS = "jdk.httpclient.enableAllMethodRetry";
+
+    static {
+        // A POST sent on a pooled keep-alive connection that the server closed at that moment comes back as
+        // "received no bytes": nothing reached the receiver. The JDK client sends such a request once more on a
+        // new connection only for idempotent methods, unless this is set (before its first use, for the JVM);
+        // without it the event waits for its first retry delay. Receivers deduplicate by webhook-id anyway.
+        if (System.getProperty(RETRY_ALL_METHODS) == null) {
+            System.setProperty(RETRY_ALL_METHODS, "true");
+        }
+    }
 
     private final WebhookTarget target;
     private final Duration maxRetryAfter;
