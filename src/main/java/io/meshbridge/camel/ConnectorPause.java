@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,11 @@ public final class ConnectorPause {
         synchronized (this) {
             if (!paused) {
                 paused = true;
-                executor.execute(target::pauseFetching);
+                try {
+                    executor.execute(target::pauseFetching);
+                } catch (RejectedExecutionException stopping) {
+                    return false; // the consumer is stopping: it fetches no more anyway
+                }
             }
         }
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -150,7 +155,11 @@ public final class ConnectorPause {
         @Override
         public void watch(KeyValueEntry entry) {
             boolean pause = entry.getOperation() == KeyValueOperation.PUT;
-            executor.execute(() -> apply(pause, entry));
+            try {
+                executor.execute(() -> apply(pause, entry));
+            } catch (RejectedExecutionException stopping) {
+                LOG.debug("Consumer of {} stopping: pause entry ignored", durable);
+            }
         }
 
         @Override

@@ -152,23 +152,31 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
         }
 
         private void ended(Outcome outcome) {
-            limit.release();
-            counts.record(outcome);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("POST {} of {} (attempt {}): {} in {} ms", options.origin(), event.id(),
-                        exchange.getMessage().getHeader(MeshConstants.DELIVERIES), outcome,
-                        (System.nanoTime() - startNanos) / 1_000_000);
+            try {
+                limit.release();
+                counts.record(outcome);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("POST {} of {} (attempt {}): {} in {} ms", options.origin(), event.id(),
+                            event.deliveries(), outcome, (System.nanoTime() - startNanos) / 1_000_000);
+                }
+                RuntimeException failure;
+                try {
+                    failure = pausing.verdict(exchange, event, outcome);
+                } catch (RuntimeException e) {
+                    failure = new WebhookFailedException(Pausing.describe(outcome, options.origin())
+                            + " (and its verdict failed: " + e + ")");
+                }
+                if (failure != null) {
+                    exchange.setException(failure);
+                }
+                if (order != null) {
+                    order.ended(event.subject(), event.position().sequence(), failure != null
+                            && !MeshPermanentException.isPermanent(failure) && !pausing.lastAttempt(exchange),
+                            System.nanoTime());
+                }
+            } finally {
+                callback.done(false); // whatever happened above, the exchange completes and its event is settled
             }
-            RuntimeException failure = pausing.verdict(exchange, event, outcome);
-            if (failure != null) {
-                exchange.setException(failure);
-            }
-            if (order != null) {
-                order.ended(event.subject(), event.position().sequence(), failure != null
-                        && !MeshPermanentException.isPermanent(failure) && !pausing.lastAttempt(exchange),
-                        System.nanoTime());
-            }
-            callback.done(false);
         }
 
         @Override
