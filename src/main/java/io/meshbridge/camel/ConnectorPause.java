@@ -16,8 +16,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The bucket is created when missing (history 1, file storage, as many replicas as the event stream). When
  * the bucket cannot be written, a pause still stops this consumer and says so in the log. Thread-safe; the
- * watcher's callbacks run on {@code executor}.
+ * consumer hears of every change on the pause's own thread ({@code MeshPause[<durable>]}).
  */
 public final class ConnectorPause {
 
@@ -44,40 +45,36 @@ public final class ConnectorPause {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorPause.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a consumer does when the pause entry of its durable appears or goes. */
-    interface Target {
-        /** Stops fetching (running exchanges go on). */
-        void pauseFetching();
-
-        /** Fetches again. */
-        void resumeFetching();
-    }
-
     private final KeyValue kv;
     private final String durable;
     private final String route;
     private final String worker;
-    private final Target target;
-    private final Executor executor;
+    private final Runnable refresh;
+    private final ExecutorServiceManager executors;
+    private final ExecutorService executor;
     private NatsKeyValueWatchSubscription watch;
     private volatile boolean paused;
 
-    private ConnectorPause(KeyValue kv, String durable, String route, String worker, Target target, Executor executor) {
+    private ConnectorPause(KeyValue kv, String durable, String route, String worker, Runnable refresh,
+                           ExecutorServiceManager executors, Object owner) {
         this.kv = kv;
         this.durable = durable;
         this.route = route;
         this.worker = worker;
-        this.target = target;
-        this.executor = executor;
+        this.refresh = refresh;
+        this.executors = executors;
+        this.executor = executors.newSingleThreadExecutor(owner, "MeshPause[" + durable + "]");
     }
 
     /**
      * Ensures the bucket, deletes the durable's entry (a start resumes) and watches it.
      *
      * @param replicas replicas of the bucket when it has to be created
+     * @param refresh  called on this pause's own thread whenever {@link #paused()} changed: the consumer then
+     *                 fetches, or stops fetching, as its state and the pause say
      */
     static ConnectorPause start(Connection connection, int replicas, String durable, String route, String worker,
-                                Target target, Executor executor)
+                                Runnable refresh, ExecutorServiceManager executors, Object owner)
             throws IOException, JetStreamApiException, InterruptedException {
         KeyValueManagement kvm = connection.keyValueManagement();
         try {
@@ -93,8 +90,8 @@ public final class ConnectorPause {
                 kvm.getStatus(BUCKET); // another worker created it meanwhile; anything else fails here
             }
         }
-        ConnectorPause pause = new ConnectorPause(connection.keyValue(BUCKET), durable, route, worker, target,
-                executor);
+        ConnectorPause pause = new ConnectorPause(connection.keyValue(BUCKET), durable, route, worker, refresh,
+                executors, owner);
         if (pause.kv.get(durable) != null) {
             LOG.info("Connector {} (durable {}) was paused; its start resumes it", route, durable);
             pause.kv.delete(durable);
@@ -113,7 +110,7 @@ public final class ConnectorPause {
             if (!paused) {
                 paused = true;
                 try {
-                    executor.execute(target::pauseFetching);
+                    executor.execute(refresh);
                 } catch (RejectedExecutionException stopping) {
                     return false; // the consumer is stopping: it fetches no more anyway
                 }
@@ -140,7 +137,7 @@ public final class ConnectorPause {
         return paused;
     }
 
-    /** Stops watching. */
+    /** Stops watching, and its thread. */
     void stop() {
         if (watch != null) {
             try {
@@ -149,6 +146,7 @@ public final class ConnectorPause {
                 LOG.debug("Unwatching pause of {}: {}", durable, e.toString());
             }
         }
+        executors.shutdown(executor);
     }
 
     private final class Watcher implements KeyValueWatcher {
@@ -167,15 +165,18 @@ public final class ConnectorPause {
         }
     }
 
-    private synchronized void apply(boolean pause, KeyValueEntry entry) {
-        if (pause && !paused) {
-            paused = true;
-            LOG.warn("Connector {} (durable {}) paused: {}", route, durable, entry.getValueAsString());
-            target.pauseFetching();
-        } else if (!pause && paused) {
-            paused = false;
-            LOG.info("Connector {} (durable {}) resumed", route, durable);
-            target.resumeFetching();
+    private void apply(boolean pause, KeyValueEntry entry) {
+        synchronized (this) {
+            if (pause == paused) {
+                return;
+            }
+            paused = pause;
         }
+        if (pause) {
+            LOG.warn("Connector {} (durable {}) paused: {}", route, durable, entry.getValueAsString());
+        } else {
+            LOG.info("Connector {} (durable {}) resumed", route, durable);
+        }
+        refresh.run();
     }
 }

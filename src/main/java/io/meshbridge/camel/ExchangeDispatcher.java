@@ -138,6 +138,10 @@ final class ExchangeDispatcher implements Fetcher.Sink {
             settlements.ack(d);
             return;
         }
+        if (MeshHandBackException.isHandBack(error)) {
+            settlements.handBack(d);
+            return;
+        }
         stats.countFailure();
         if (MeshPermanentException.isPermanent(error) || d.deliveries() >= config.getMaxDeliver()) {
             settlements.deadLetter(d, DeadLetters.describe(error));
@@ -148,12 +152,17 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         }
     }
 
-    /** The backoff delay after {@code attempt}, or the delay the error asks for, bounded by the longest backoff. */
+    /**
+     * The backoff delay after {@code attempt}, or the longer delay the error asks for, bounded by the longest
+     * backoff delay: a peer can slow the retries down, never speed them up (a {@code Retry-After: 0} during an
+     * outage would spend every attempt within seconds).
+     */
     private Duration retryDelay(Throwable error, long attempt) {
         Duration scheduled = backoffFor(attempt);
         return MeshRetryException.delayOf(error).map(asked -> {
             Duration longest = backoff.stream().max(Duration::compareTo).orElse(scheduled);
-            return asked.compareTo(longest) > 0 ? longest : asked;
+            Duration bounded = asked.compareTo(longest) > 0 ? longest : asked;
+            return bounded.compareTo(scheduled) < 0 ? scheduled : bounded;
         }).orElse(scheduled);
     }
 

@@ -238,20 +238,17 @@ public class MeshConfiguration implements Cloneable {
     }
 
     /**
-     * How long a message that fails every time takes from its first attempt to its last: the {@code backoff}
-     * delays after attempts 1 to {@code maxDeliver - 1}, the last delay repeating.
+     * The longest time from a failing message's first attempt to its last: every retry after the longest
+     * {@code backoff} delay (a step's {@link MeshRetryException} can lengthen a delay up to it), that is the
+     * longest delay times {@code maxDeliver - 1}.
      */
     public Duration retrySpan() {
-        List<Duration> delays = backoffDelays();
-        Duration total = Duration.ZERO;
-        for (long attempt = 1; attempt < maxDeliver; attempt++) {
-            total = total.plus(delayAfter(delays, attempt));
-        }
-        return total;
+        Duration longest = backoffDelays().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        return longest.multipliedBy(Math.max(0, maxDeliver - 1));
     }
 
     /**
-     * Refuses a retry schedule that outlasts a stream's max age (zero or null: unlimited), which would drop a
+     * Refuses a retry schedule that can outlast a stream's max age (zero or null: unlimited), which would drop a
      * failing event before its last attempt.
      *
      * @throws IllegalArgumentException naming {@code backoff} and {@code maxDeliver}
@@ -260,9 +257,9 @@ public class MeshConfiguration implements Cloneable {
         Duration span = retrySpan();
         if (maxAge != null && !maxAge.isZero() && span.compareTo(maxAge) >= 0) {
             throw new IllegalArgumentException("backoff=" + backoff + " with maxDeliver=" + maxDeliver
-                    + " retries a failing event for " + span + ", not less than the max age " + maxAge + " of stream "
-                    + stream + ": the stream would drop it before its last attempt; shorten backoff or lower"
-                    + " maxDeliver");
+                    + " can retry a failing event for " + span + " (every retry at the longest delay), not less than"
+                    + " the max age " + maxAge + " of stream " + stream + ": the stream would drop it before its last"
+                    + " attempt; shorten backoff or lower maxDeliver");
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
@@ -111,8 +110,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private List<Duration> backoff;
     // retention gaps: first check at start, then periodic; its event before the first dispatch (RetentionGaps)
     private GapChecks gapChecks;
-    private ExecutorService pauseThread;
     private ConnectorPause pause;
+    private final Object fetchLock = new Object();
+    private boolean fetchAllowed; // guarded by fetchLock
 
     /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
     public MeshConsumer(MeshEndpoint endpoint, Processor processor) {
@@ -173,13 +173,12 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         config.requireRetriesWithin(streamConfig.getMaxAge(), stream);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
         gapChecks.start();
-        pauseThread = executors.newSingleThreadExecutor(this, "MeshPause[" + durable + "]");
         pause = ConnectorPause.start(connection, streamConfig.getReplicas(), durable, routeLabel,
-                endpoint.getComponent().getNodeName(), new PauseTarget(), pauseThread);
+                endpoint.getComponent().getNodeName(), () -> allowFetching(null), executors, this);
 
         keepAlive = new KeepAlive(inFlight, durable, config.getAckWait(), config.getMaxProcessingTime());
         keepAlive.start(executors, this);
-        startFetching();
+        allowFetching(Boolean.TRUE);
         LOG.info("Consuming {} from stream {} with durable {} ({} thread(s), batch {}, max ack pending {})",
                 filter, stream, durable, config.getConcurrentConsumers(), config.getBatchSize(),
                 config.getMaxAckPending());
@@ -187,15 +186,28 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
 
     @Override
     protected void doSuspend() throws Exception {
-        stopFetching();
+        allowFetching(Boolean.FALSE);
         super.doSuspend();
     }
 
     @Override
     protected void doResume() throws Exception {
         super.doResume();
-        if (pause == null || !pause.paused()) {
-            startFetching();
+        allowFetching(Boolean.TRUE);
+    }
+
+    /**
+     * Camel's say ({@code allowed}: started, not suspended or stopping; null keeps the last) and the pause decide
+     * together, one at a time, whether this consumer fetches.
+     */
+    private void allowFetching(Boolean allowed) {
+        synchronized (fetchLock) {
+            fetchAllowed = allowed != null ? allowed : fetchAllowed;
+            if (fetchAllowed && (pause == null || !pause.paused())) {
+                startFetching();
+            } else {
+                stopFetching();
+            }
         }
     }
 
@@ -207,24 +219,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         return pause;
     }
 
-    /** Fetching stops and starts with the connector's pause entry; Camel's own suspend and stop come first. */
-    private final class PauseTarget implements ConnectorPause.Target {
-        @Override
-        public void pauseFetching() {
-            stopFetching();
-        }
-
-        @Override
-        public void resumeFetching() {
-            if (isStarted() && !isSuspendingOrSuspended() && !isStoppingOrStopped()) {
-                startFetching();
-            }
-        }
-    }
-
     @Override
     protected void doStop() throws Exception {
-        stopFetching();
+        allowFetching(Boolean.FALSE);
         if (!inFlight.isEmpty()) {
             LOG.warn("Stopping durable {} with {} message(s) unacknowledged; the server redelivers them after ackWait",
                     durable, inFlight.size());
@@ -235,9 +232,6 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         }
         if (pause != null) {
             pause.stop();
-        }
-        if (pauseThread != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(pauseThread);
         }
         super.doStop();
     }

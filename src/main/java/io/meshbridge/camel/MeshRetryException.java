@@ -10,9 +10,10 @@ import java.util.Optional;
  *
  * <p>When an exchange started by a {@code mesh:} consumer fails with this exception (or one whose cause chain
  * holds one) and the attempt is not its last, the message is negatively acknowledged with {@link #delay()}
- * instead of the route's {@code backoff} delay for that attempt, bounded by the longest delay of the
- * {@code backoff} list: a peer cannot push a retry past the schedule that was checked against the stream's
- * retention. The attempt still counts towards {@code maxDeliver}. Immutable.
+ * when that is longer than the route's {@code backoff} delay for the attempt, bounded by the longest delay of
+ * the {@code backoff} list: a peer can slow the retries down but not speed them up, nor push one past what the
+ * start checked against the stream's retention (every retry at the longest delay). The attempt still counts
+ * towards {@code maxDeliver}. Immutable.
  */
 public class MeshRetryException extends RuntimeException {
 

@@ -66,6 +66,8 @@ public final class WebhookClient implements AutoCloseable {
     public static final int KEPT_BODY = Outcome.MAX_EXCERPT * 4;
     /** The longest {@code Retry-After} delay taken, by default. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** The {@link Outcome#reason()} of an attempt ended by {@link #close()}: it may not have been sent. */
+    public static final String CLOSED = "client closed";
     /** Sending threads of a client made without saying how many: the webhook route's default in-flight bound. */
     public static final int DEFAULT_SENDERS = 16;
     /** The {@code User-Agent}: {@code mesh-bridge/<version of the jar>}, {@code mesh-bridge/dev} outside one. */
@@ -287,7 +289,7 @@ public final class WebhookClient implements AutoCloseable {
     }
 
     private static Outcome closedOutcome(long start) {
-        return new Outcome(Outcome.Kind.RETRY, 0, since(start), null, "", "client closed");
+        return new Outcome(Outcome.Kind.RETRY, 0, since(start), null, "", CLOSED);
     }
 
     private static Duration since(long startNanos) {

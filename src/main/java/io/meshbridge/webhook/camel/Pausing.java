@@ -42,6 +42,8 @@ final class Pausing {
     private final Executor executor;
     private final Object lock = new Object();
     private volatile long failingSinceNanos = -1;
+    private long lastFailureNanos;
+    private boolean pausing;
     private volatile MeshConfiguration consumerConfig;
 
     Pausing(CamelContext context, WebhookOptions options, Executor executor) {
@@ -86,6 +88,13 @@ final class Pausing {
         return outcome.reason() + " from " + origin + (outcome.excerpt().isEmpty() ? "" : ": " + outcome.excerpt());
     }
 
+    /** Whether the route of {@code exchange} is paused (its consumer's {@link ConnectorPause}). */
+    boolean paused(Exchange exchange) {
+        Route route = context.getRoute(exchange.getFromRouteId());
+        return route != null && route.getConsumer() instanceof MeshConsumer consumer && consumer.getPause() != null
+                && consumer.getPause().paused();
+    }
+
     /** Whether this was the exchange's last attempt (the consumer dead-letters it when it fails). */
     boolean lastAttempt(Exchange exchange) {
         ConsumedEvent event = exchange.getProperty(io.meshbridge.camel.MeshConstants.RECEIVED_EVENT_PROPERTY,
@@ -112,12 +121,19 @@ final class Pausing {
         }
     }
 
+    /**
+     * How long the endpoint has failed without a success, this failure included. Failures further apart than a
+     * retry can be overdue start a new window: a quiet route (or one whose retries succeeded on another worker)
+     * that fails once at 10:00 and once at 12:00 has not failed for two hours.
+     */
     private Duration failing() {
         long now = System.nanoTime();
+        long quiet = redeliveryOverdueNanos();
         synchronized (lock) {
-            if (failingSinceNanos < 0) {
+            if (failingSinceNanos < 0 || now - lastFailureNanos > quiet) {
                 failingSinceNanos = now;
             }
+            lastFailureNanos = now;
             return Duration.ofNanos(now - failingSinceNanos);
         }
     }
@@ -131,13 +147,28 @@ final class Pausing {
         }
         ConnectorPause pause = consumer.getPause();
         synchronized (lock) {
-            if (pause.paused()) {
+            if (pause.paused() || pausing) {
                 return;
             }
-            pause.pause(reason);
+            pausing = true; // the pause itself (a key-value write) goes on outside the lock
         }
-        LOG.error("Route {} paused: {}. Restart the worker to resume it", route.getRouteId(), reason);
-        executor.execute(() -> emitPaused(consumer, route.getRouteId(), reason, outcome));
+        try {
+            executor.execute(() -> {
+                try {
+                    pause.pause(reason);
+                    LOG.error("Route {} paused: {}. Restart the worker to resume it", route.getRouteId(), reason);
+                    emitPaused(consumer, route.getRouteId(), reason, outcome);
+                } finally {
+                    synchronized (lock) {
+                        pausing = false;
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            synchronized (lock) {
+                pausing = false; // the route is stopping: it fetches nothing more anyway
+            }
+        }
     }
 
     private void emitPaused(MeshConsumer consumer, String routeId, String reason, Outcome outcome) {

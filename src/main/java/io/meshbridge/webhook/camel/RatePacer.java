@@ -10,12 +10,13 @@ final class RatePacer {
     private final long intervalNanos;
     private long nextSlot;
 
-    /** A pacer of {@code perSecond} starts per second; 0 means unlimited. */
-    RatePacer(int perSecond) {
+    /** A pacer of {@code perSecond} starts per second (0: unlimited), its clock at {@code nowNanos}. */
+    RatePacer(int perSecond, long nowNanos) {
         if (perSecond < 0) {
             throw new IllegalArgumentException("perSecond must not be negative, was " + perSecond);
         }
         this.intervalNanos = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
+        this.nextSlot = nowNanos; // nanoTime may have any origin, negative too
     }
 
     /** Books a slot at or after {@code nowNanos}; returns the nanoseconds to wait for it. */

@@ -3,7 +3,7 @@ package io.meshbridge.webhook.camel;
 import io.meshbridge.camel.ConsumedEvent;
 import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.camel.MeshPermanentException;
-import io.meshbridge.camel.MeshRetryException;
+import io.meshbridge.camel.MeshHandBackException;
 import io.meshbridge.webhook.CloudEvent;
 import io.meshbridge.webhook.ContentMode;
 import io.meshbridge.webhook.Outcome;
@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@code ordered=true} one event per subject at a time ({@link SubjectOrder}). {@code rateLimit} spaces request
  * starts. Each producer has its own HTTP client and threads: a slow or dead endpoint holds only its own route.
  *
- * <p><b>Stop.</b> Waiting exchanges (not yet sent) are failed retriably, so the consumer hands their events
- * back; requests in flight end by their timeout. Thread-safe.
+ * <p><b>Stop and pause.</b> Waiting exchanges (not yet sent) are handed back ({@link MeshHandBackException}: no
+ * attempt counted, never dead-lettered), so another consumer takes their events; so is an exchange whose turn
+ * comes while its route is paused, and one whose request the stopping client cut off. Requests in flight at a
+ * graceful stop end by their answer or their timeout. Thread-safe.
  */
 public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPrepared {
 
@@ -70,7 +72,7 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
         options = endpoint.getSettings().validated();
         client = new WebhookClient(options.target(), WebhookClient.DEFAULT_MAX_RETRY_AFTER, options.maxInFlight());
         limit = new InFlightLimit(options.maxInFlight());
-        pacer = new RatePacer(options.rateLimit());
+        pacer = new RatePacer(options.rateLimit(), System.nanoTime());
         order = options.ordered() ? new SubjectOrder() : null;
         timer = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "MeshWebhook[" + endpoint.getName() + "]");
@@ -127,11 +129,32 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
 
         @Override
         public void start() {
-            long wait = pacer.reserve(System.nanoTime());
-            if (wait > 0) {
-                timer.schedule(this::send, wait, TimeUnit.NANOSECONDS);
-            } else {
-                send();
+            try {
+                if (pausing.paused(exchange)) {
+                    handBack("the route is paused");
+                    return;
+                }
+                long wait = pacer.reserve(System.nanoTime());
+                if (wait > 0) {
+                    timer.schedule(this::send, wait, TimeUnit.NANOSECONDS);
+                } else {
+                    send();
+                }
+            } catch (RuntimeException e) { // a timer that stopped: the route is stopping
+                handBack("could not start: " + e);
+            }
+        }
+
+        /** Gives the event back unposted: its place in flight is freed, its subject waits for its redelivery. */
+        private void handBack(String why) {
+            try {
+                limit.release();
+                if (order != null) {
+                    order.ended(event.subject(), event.position().sequence(), true, System.nanoTime());
+                }
+                exchange.setException(new MeshHandBackException("webhook-out: " + event.id() + " not posted: " + why));
+            } finally {
+                callback.done(false);
             }
         }
 
@@ -152,6 +175,10 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
         }
 
         private void ended(Outcome outcome) {
+            if (WebhookClient.CLOSED.equals(outcome.reason())) {
+                handBack("the route stopped while it was being posted");
+                return;
+            }
             try {
                 limit.release();
                 counts.record(outcome);
@@ -181,15 +208,21 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
 
         @Override
         public void abandon() {
-            exchange.setException(new MeshRetryException("webhook-out: the route stopped before " + event.id()
-                    + " was posted", Duration.ZERO));
+            exchange.setException(new MeshHandBackException("webhook-out: the route stopped before " + event.id()
+                    + " was posted"));
             callback.done(false);
         }
     }
 
     private void expireBlocks() {
         long overdue = pausing.redeliveryOverdueNanos();
-        int lifted = order.expire(System.nanoTime(), overdue);
+        int lifted;
+        try {
+            lifted = order.expire(System.nanoTime(), overdue);
+        } catch (RuntimeException e) { // a periodic task that throws is never run again
+            LOG.warn("Lifting overdue per-subject blocks of {} failed: {}", options.origin(), e.toString());
+            return;
+        }
         if (lifted > 0) {
             LOG.warn("{} subject(s) of {} waited more than {} s for the retry of an earlier event (another worker"
                     + " took it, or it was dead-lettered): their later events go on", lifted, options.origin(),
@@ -205,11 +238,11 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
     @Override
     protected void doStop() throws Exception {
         abandonWaiting();
+        if (client != null) {
+            client.close(); // before the timer: the attempts it ends may still schedule on it
+        }
         if (timer != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(timer);
-        }
-        if (client != null) {
-            client.close();
         }
         super.doStop();
     }

@@ -79,12 +79,13 @@ class InFlightLimitTest {
 
     @Test
     void thePacerSpacesStartsWithoutSavingUpBursts() {
-        RatePacer pacer = new RatePacer(10); // 100 ms apart
+        RatePacer pacer = new RatePacer(10, 0); // 100 ms apart
         assertThat(pacer.reserve(0)).isZero();
         assertThat(pacer.reserve(0)).isEqualTo(100_000_000L);
         assertThat(pacer.reserve(0)).isEqualTo(200_000_000L);
         assertThat(pacer.reserve(10_000_000_000L)).isZero(); // idle for a while: no burst credit
         assertThat(pacer.reserve(10_000_000_000L)).isEqualTo(100_000_000L);
-        assertThat(new RatePacer(0).reserve(5)).isZero();
+        assertThat(new RatePacer(0, 0).reserve(5)).isZero();
+        assertThat(new RatePacer(10, -5_000_000_000L).reserve(-5_000_000_000L)).isZero(); // a negative clock
     }
 }

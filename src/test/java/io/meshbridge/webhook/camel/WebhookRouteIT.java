@@ -155,12 +155,12 @@ class WebhookRouteIT {
         receiver.respond(r -> r.path().equals("/busy") && r.attempt() == 1
                 ? new Reply(429, Map.of("Retry-After", "2"), "slow down") : Reply.of(200));
         MeshTests.publishEvent(nc, "tool.busy", "{}", "busy-1");
-        try (CamelContext ctx = start("hook-busy", "events.tool.busy", "/busy", Map.of("retrySchedule", "30s"))) {
+        try (CamelContext ctx = start("hook-busy", "events.tool.busy", "/busy", Map.of("retrySchedule", "1s,30s"))) {
             MeshTests.awaitDrained(nc, STREAM, "hook-busy", 2);
             List<Request> got = at("/busy");
             assertThat(got).hasSize(2);
             Duration gap = Duration.ofNanos(got.get(1).receivedNanos() - got.get(0).receivedNanos());
-            // Retry-After: 2 instead of the schedule's 30 s
+            // Retry-After: 2, longer than the schedule's first delay (1 s), shorter than its longest (30 s)
             assertThat(gap).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(20));
         }
     }
