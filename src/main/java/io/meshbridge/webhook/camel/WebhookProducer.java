@@ -9,6 +9,7 @@ import io.meshbridge.webhook.ContentMode;
 import io.meshbridge.webhook.Outcome;
 import io.meshbridge.webhook.WebhookClient;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncCallback;
@@ -129,20 +130,20 @@ public class WebhookProducer extends DefaultAsyncProducer implements ShutdownPre
 
         @Override
         public void start() {
-            try {
-                if (pausing.paused(exchange)) {
-                    handBack("the route is paused");
-                    return;
-                }
-                long wait = pacer.reserve(System.nanoTime());
-                if (wait > 0) {
-                    timer.schedule(this::send, wait, TimeUnit.NANOSECONDS);
-                } else {
-                    send();
-                }
-            } catch (RuntimeException e) { // a timer that stopped: the route is stopping
-                handBack("could not start: " + e);
+            if (pausing.paused(exchange)) {
+                handBack("the route is paused");
+                return;
             }
+            long wait = pacer.reserve(System.nanoTime());
+            if (wait > 0) {
+                try {
+                    timer.schedule(this::send, wait, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    handBack("the route is stopping");
+                }
+                return;
+            }
+            send();
         }
 
         /** Gives the event back unposted: its place in flight is freed, its subject waits for its redelivery. */
