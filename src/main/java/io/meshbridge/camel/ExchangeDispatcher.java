@@ -32,6 +32,7 @@ final class ExchangeDispatcher implements Fetcher.Sink {
     private final Settlements settlements;
     private final Collection<Delivery> inFlight;
     private final List<Duration> backoff;
+    private final Duration longestBackoff;
     private final Supplier<ShutdownRunningTask> shutdownRunningTask;
     private final ConsumerStats stats;
 
@@ -44,6 +45,7 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         this.settlements = settlements;
         this.inFlight = inFlight;
         this.backoff = backoff;
+        this.longestBackoff = MeshConfiguration.longest(backoff);
         this.shutdownRunningTask = shutdownRunningTask;
         this.stats = stats;
     }
@@ -160,8 +162,7 @@ final class ExchangeDispatcher implements Fetcher.Sink {
     private Duration retryDelay(Throwable error, long attempt) {
         Duration scheduled = backoffFor(attempt);
         return MeshRetryException.delayOf(error).map(asked -> {
-            Duration longest = backoff.stream().max(Duration::compareTo).orElse(scheduled);
-            Duration bounded = asked.compareTo(longest) > 0 ? longest : asked;
+            Duration bounded = asked.compareTo(longestBackoff) > 0 ? longestBackoff : asked;
             return bounded.compareTo(scheduled) < 0 ? scheduled : bounded;
         }).orElse(scheduled);
     }

@@ -243,8 +243,12 @@ public class MeshConfiguration implements Cloneable {
      * longest delay times {@code maxDeliver - 1}.
      */
     public Duration retrySpan() {
-        Duration longest = backoffDelays().stream().max(Duration::compareTo).orElse(Duration.ZERO);
-        return longest.multipliedBy(Math.max(0, maxDeliver - 1));
+        return longest(backoffDelays()).multipliedBy(Math.max(0, maxDeliver - 1));
+    }
+
+    /** The longest of {@code delays} (a parsed {@code backoff}, never empty). */
+    public static Duration longest(List<Duration> delays) {
+        return delays.stream().max(Duration::compareTo).orElseThrow();
     }
 
     /**

@@ -45,6 +45,7 @@ final class Pausing {
     private long lastFailureNanos;
     private boolean pausing;
     private volatile MeshConfiguration consumerConfig;
+    private volatile long overdueNanos = Duration.ofMinutes(5).toNanos();
 
     Pausing(CamelContext context, WebhookOptions options, Executor executor) {
         this.context = context;
@@ -55,7 +56,10 @@ final class Pausing {
     /** The failure to complete {@code exchange} with, or null when the event was delivered. */
     RuntimeException verdict(Exchange exchange, ConsumedEvent event, Outcome outcome) {
         if (consumerConfig == null && exchange.getFromEndpoint() instanceof MeshEndpoint from) {
-            consumerConfig = from.getConfiguration();
+            MeshConfiguration config = from.getConfiguration();
+            overdueNanos = MeshConfiguration.longest(config.backoffDelays())
+                    .plus(config.getAckWait().multipliedBy(2)).toNanos();
+            consumerConfig = config;
         }
         if (outcome.kind() == Outcome.Kind.SUCCESS) {
             answered();
@@ -105,12 +109,7 @@ final class Pausing {
 
     /** How long after a failed attempt its retry is overdue: the longest backoff delay and two ack waits. */
     long redeliveryOverdueNanos() {
-        MeshConfiguration config = consumerConfig;
-        if (config == null) {
-            return Duration.ofMinutes(5).toNanos();
-        }
-        Duration longest = config.backoffDelays().stream().max(Duration::compareTo).orElse(Duration.ZERO);
-        return longest.plus(config.getAckWait().multipliedBy(2)).toNanos();
+        return overdueNanos;
     }
 
     private void answered() {
