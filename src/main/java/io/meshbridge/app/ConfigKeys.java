@@ -34,6 +34,9 @@ final class ConfigKeys {
     static final String DATA_DIR = "mesh.data.dir";
     static final String ROUTES = "mesh.routes";
     static final String HTTP_PORT = "mesh.http.port";
+    static final String HTTP_HOST = "mesh.http.host";
+    static final String HTTP_TLS_CERT = "mesh.http.tls.cert";
+    static final String HTTP_TLS_KEY = "mesh.http.tls.key";
     static final String SHUTDOWN_TIMEOUT = "mesh.shutdown.timeout";
     static final String ARCHIVE_DIR = "mesh.archive.dir";
     static final String ARCHIVE_WORKER_ID = "mesh.archive.worker-id";
@@ -47,6 +50,11 @@ final class ConfigKeys {
     static final String INGEST_MAX_IN_FLIGHT = "mesh.ingest.max-in-flight";
     static final String INGEST_RATE_LIMIT = "mesh.ingest.rate-limit";
     static final String INGEST_SIGNATURE_SECRETS = "mesh.ingest.signature-secrets";
+    static final String API_AUTH = "mesh.api.auth";
+    static final String API_TOKENS = "mesh.api.tokens";
+    static final String API_TOKENS_FILE = "mesh.api.tokens-file";
+    static final String DLQ_MAX_AGE = "mesh.dlq.max-age";
+    static final String DLQ_MAX_BYTES = "mesh.dlq.max-bytes";
     static final String HEALTH_STALL_AFTER = "mesh.health.stall-after";
     static final String HEALTH_POLL_INTERVAL = "mesh.health.poll-interval";
     static final String OBSERVE_TOKEN = "mesh.observe.token";
@@ -82,6 +90,9 @@ final class ConfigKeys {
         d.put(DATA_DIR, "./data");
         d.put(ROUTES, "routes/*.yaml");
         d.put(HTTP_PORT, "8080");
+        d.put(HTTP_HOST, "0.0.0.0");
+        d.put(HTTP_TLS_CERT, "");
+        d.put(HTTP_TLS_KEY, "");
         d.put(SHUTDOWN_TIMEOUT, "30s");
         d.put(ARCHIVE_DIR, "./data/archive");
         d.put(ARCHIVE_WORKER_ID, "");
@@ -95,6 +106,11 @@ final class ConfigKeys {
         d.put(INGEST_MAX_IN_FLIGHT, "1000");
         d.put(INGEST_RATE_LIMIT, "0");
         d.put(INGEST_SIGNATURE_SECRETS, "");
+        d.put(API_AUTH, "token");
+        d.put(API_TOKENS, "");
+        d.put(API_TOKENS_FILE, "");
+        d.put(DLQ_MAX_AGE, "30d");
+        d.put(DLQ_MAX_BYTES, "1GiB");
         d.put(HEALTH_STALL_AFTER, "2m");
         d.put(HEALTH_POLL_INTERVAL, "5s");
         d.put(OBSERVE_TOKEN, "");
@@ -106,7 +122,7 @@ final class ConfigKeys {
 
     /** Keys whose values are secrets: never logged. */
     static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS, INGEST_SIGNATURE_SECRETS,
-            OBSERVE_TOKEN);
+            OBSERVE_TOKEN, API_TOKENS);
 
     private ConfigKeys() {
     }

@@ -2,6 +2,8 @@ package io.meshbridge.app;
 
 import static io.meshbridge.app.ConfigKeys.*;
 
+import io.meshbridge.api.ApiConfig;
+import io.meshbridge.camel.DeadLetterLimits;
 import io.meshbridge.events.NatsConnectionConfig;
 import io.meshbridge.events.PersistConfig;
 import io.meshbridge.events.Secret;
@@ -78,8 +80,35 @@ public final class ConfigParser {
         archivePlaceholders(camel);
         IngestConfig ingest = IngestKeys.parse(this::text);
         ObserveConfig observe = ObserveKeys.parse(this::text);
+        ApiConfig api = ApiKeys.parse(this::text);
         return new WorkerConfig(nats, embedded, node, stream, dataDir, routes, httpPort, shutdown, camel, ingest,
-                observe);
+                observe, api, http(), deadLetters());
+    }
+
+    /** {@code mesh.http.host} and {@code mesh.http.tls.*}. */
+    private WorkerConfig.HttpServer http() {
+        String host = required(HTTP_HOST);
+        if (!host.matches("[A-Za-z0-9.:\\[\\]_-]{1,253}")) {
+            throw new ConfigException(HTTP_HOST, "must be an address or host name such as 0.0.0.0 or 127.0.0.1,"
+                    + " was '" + host + "'");
+        }
+        Path cert = file(HTTP_TLS_CERT);
+        Path key = file(HTTP_TLS_KEY);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(cert == null ? HTTP_TLS_CERT : HTTP_TLS_KEY, "required with "
+                    + (cert == null ? HTTP_TLS_KEY : HTTP_TLS_CERT));
+        }
+        return new WorkerConfig.HttpServer(host, cert, key);
+    }
+
+    /** {@code mesh.dlq.*}. */
+    private DeadLetterLimits deadLetters() {
+        Duration maxAge = duration(DLQ_MAX_AGE);
+        if (maxAge.compareTo(Duration.ofHours(1)) < 0) {
+            throw new ConfigException(DLQ_MAX_AGE, "must be at least 1h, was " + text(DLQ_MAX_AGE));
+        }
+        long maxBytes = ByteSizes.parse(DLQ_MAX_BYTES, required(DLQ_MAX_BYTES), 1L << 20, 1L << 50);
+        return new DeadLetterLimits(maxAge, maxBytes);
     }
 
     /** The archive keys, checked here and handed to the routes as {@code {{mesh.archive.*}}} placeholders. */

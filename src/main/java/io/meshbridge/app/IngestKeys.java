@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code mesh.ingest.*} keys turned into an {@link IngestConfig}, each checked and named when invalid.
@@ -24,8 +22,6 @@ import java.util.regex.Pattern;
  * {@code mesh.ingest.tokens-file} (one entry per line, {@code #} comments), together; no message names a secret.
  */
 final class IngestKeys {
-
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?");
 
     private IngestKeys() {
     }
@@ -88,26 +84,7 @@ final class IngestKeys {
 
     /** A size: bytes, or with {@code B}, {@code KiB}, {@code MiB}; 2 B to 64 MiB. */
     static int size(String key, String value) {
-        Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new ConfigException(key, "not a size: '" + value + "' (use bytes, or 64KiB, 1MiB)");
-        }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "not a size: '" + value + "'");
-        }
-        String unit = m.group(2) == null ? "b" : m.group(2);
-        long bytes = switch (unit) {
-            case "kib" -> n * 1024;
-            case "mib" -> n * 1024 * 1024;
-            default -> n;
-        };
-        if (n > Integer.MAX_VALUE || bytes < 2 || bytes > 64L * 1024 * 1024) {
-            throw new ConfigException(key, "must be 2 bytes to 64MiB, was '" + value + "'");
-        }
-        return (int) bytes;
+        return (int) ByteSizes.parse(key, value, 2, 64L << 20);
     }
 
     private static long whole(String key, String value, long min, long max) {

@@ -124,8 +124,11 @@ public final class Worker {
             LOG.info("Event stream {}: {}", config.stream().streamName(), events.created() ? "created"
                     : events.updated() ? "updated" : events.differences().isEmpty() ? "in place"
                     : "in place, left as configured (differences above)");
-            StreamSetup.Outcome dlq = StreamSetup.ensure(connection, MeshComponent.deadLetterStream(), false);
-            LOG.info("Dead-letter stream {}: {}", MeshConstants.DLQ_STREAM, dlq.created() ? "created" : "in place");
+            StreamSetup.Outcome dlq = StreamSetup.ensure(connection,
+                    MeshComponent.deadLetterStream(config.deadLetters()), true);
+            LOG.info("Dead-letter stream {}: {} (max age {}, max bytes {})", MeshConstants.DLQ_STREAM,
+                    dlq.created() ? "created" : dlq.updated() ? "limits updated" : "in place",
+                    config.deadLetters().maxAge(), config.deadLetters().maxBytes());
         } catch (JetStreamApiException e) {
             throw new WorkerException("cannot set up the streams: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
@@ -145,9 +148,15 @@ public final class Worker {
         main.bind("mesh", mesh);
         main.configure().addRoutesBuilder(new HealthRoute(connection));
         main.configure().addRoutesBuilder(IngestWiring.route(config, connection));
+        main.configure().addRoutesBuilder(new ApiWiring(config, connection).route());
         ObserveWiring observe = new ObserveWiring(config, connection);
         observe.bind(main);
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                HttpServerWiring.beforeConfigure(support.getCamelContext(), config);
+            }
+
             @Override
             public void afterConfigure(BaseMainSupport support) {
                 observe.afterConfigure(support.getCamelContext());
@@ -158,9 +167,10 @@ public final class Worker {
                 VertxPlatformHttpServer http = support.getCamelContext().hasService(VertxPlatformHttpServer.class);
                 IngestWiring.afterStart(support.getCamelContext(), config);
                 observe.afterStart(support.getCamelContext());
-                LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health), {}/health,"
+                LOG.info("mesh-bridge worker {} started: {} route(s), HTTP port {} (GET /health) on {}{}, /api, {}/health,"
                         + " {}/metrics{}", config.nodeName(), support.getCamelContext().getRoutes().size(),
-                        http == null ? "?" : Integer.toString(http.getPort()), ObserveRoute.PREFIX,
+                        http == null ? "?" : Integer.toString(http.getPort()), config.http().host(),
+                        config.http().tls() ? " with TLS" : "", ObserveRoute.PREFIX,
                         ObserveRoute.PREFIX, config.observe().token() == null ? "" : " with a token");
             }
 
@@ -183,6 +193,7 @@ public final class Worker {
         p.put("camel.server.enabled", "true");
         p.put("camel.server.port", Integer.toString(config.httpPort()));
         IngestWiring.serverProperties(config, p);
+        HttpServerWiring.camelProperties(config, p);
         ObserveWiring.camelProperties(p);
         p.putAll(config.camelProperties());
         return p;

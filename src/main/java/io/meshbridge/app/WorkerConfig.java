@@ -1,5 +1,7 @@
 package io.meshbridge.app;
 
+import io.meshbridge.api.ApiConfig;
+import io.meshbridge.camel.DeadLetterLimits;
 import io.meshbridge.events.NatsConnectionConfig;
 import io.meshbridge.events.PersistConfig;
 import io.meshbridge.ingest.IngestConfig;
@@ -25,10 +27,36 @@ import java.util.Objects;
  * @param ingest           the HTTP ingest's settings ({@code mesh.ingest.*}); its tokens never print
  * @param observe          health, metrics and logs ({@code mesh.health.*}, {@code mesh.observe.*},
  *                         {@code mesh.log.*}); its token never prints
+ * @param api              the API's access ({@code mesh.api.*}); its tokens never print
+ * @param http             the HTTP server's address and TLS ({@code mesh.http.host}, {@code mesh.http.tls.*})
+ * @param deadLetters      the dead-letter stream's limits ({@code mesh.dlq.*})
  */
 public record WorkerConfig(NatsConnectionConfig nats, Embedded embedded, String nodeName, PersistConfig stream,
                            Path dataDir, String routes, int httpPort, Duration shutdownTimeout,
-                           Map<String, String> camelProperties, IngestConfig ingest, ObserveConfig observe) {
+                           Map<String, String> camelProperties, IngestConfig ingest, ObserveConfig observe,
+                           ApiConfig api, HttpServer http, DeadLetterLimits deadLetters) {
+
+    /**
+     * The HTTP server's address and TLS.
+     *
+     * @param host    the address it binds ({@code 0.0.0.0}: every interface)
+     * @param tlsCert a PEM certificate chain, or {@code null} for plain HTTP
+     * @param tlsKey  its PEM private key, with {@code tlsCert}
+     */
+    public record HttpServer(String host, Path tlsCert, Path tlsKey) {
+        /** Requires a host; both TLS files or neither. */
+        public HttpServer {
+            Objects.requireNonNull(host, "host");
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("tlsCert and tlsKey go together");
+            }
+        }
+
+        /** Whether the server speaks HTTPS. */
+        public boolean tls() {
+            return tlsCert != null;
+        }
+    }
 
     /** Whether the worker may start its own nats-server. */
     public enum Embedded {
@@ -60,5 +88,8 @@ public record WorkerConfig(NatsConnectionConfig nats, Embedded embedded, String 
         camelProperties = Map.copyOf(camelProperties == null ? Map.of() : camelProperties);
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(observe, "observe");
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(deadLetters, "deadLetters");
     }
 }

@@ -4,6 +4,7 @@ import io.meshbridge.events.StreamSetup;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
@@ -16,7 +17,8 @@ import java.util.List;
  * The dead-letter stream {@value MeshConstants#DLQ_STREAM} and the messages written to it.
  *
  * <p>The stream takes {@code mesh.dlq.>} (never a subject under {@code events.}, so dead letters are not
- * events again), file storage, no age or count limit: dead letters wait for an operator. A dead letter keeps
+ * events again), file storage, and the generous limits of {@link DeadLetterLimits} (the worker's
+ * {@code mesh.dlq.*}): dead letters wait for an operator. A dead letter keeps
  * the original payload and carries the {@code Mesh-*} headers of {@link MeshConstants}. Its
  * {@code Nats-Msg-Id} is derived from the durable, the stream and the sequence, so a retried write (after a
  * lost acknowledgement or a redelivery) is stored once.
@@ -29,13 +31,21 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    /** The dead-letter stream's configuration. */
+    /** The dead-letter stream's configuration with the default limits. */
     static StreamConfiguration streamConfiguration() {
+        return streamConfiguration(DeadLetterLimits.DEFAULTS);
+    }
+
+    /** The dead-letter stream's configuration with {@code limits}. */
+    static StreamConfiguration streamConfiguration(DeadLetterLimits limits) {
         return StreamConfiguration.builder()
                 .name(MeshConstants.DLQ_STREAM)
                 .subjects(MeshConstants.DLQ_SUBJECT_PREFIX + ">")
                 .storageType(StorageType.File)
                 .duplicateWindow(DUPLICATE_WINDOW)
+                .maxAge(limits.maxAge())
+                .maxBytes(limits.maxBytes())
+                .discardPolicy(DiscardPolicy.Old)
                 .build();
     }
 

@@ -150,10 +150,16 @@ public class MeshComponent extends DefaultComponent {
 
     /**
      * The configuration with which consumers create the dead-letter stream {@value MeshConstants#DLQ_STREAM}
-     * when it is missing: subjects {@code mesh.dlq.>}, file storage, no limits, a 2 minute duplicate window.
+     * when it is missing: subjects {@code mesh.dlq.>}, file storage, the default {@link DeadLetterLimits}, a 2
+     * minute duplicate window.
      */
     public static StreamConfiguration deadLetterStream() {
         return DeadLetters.streamConfiguration();
+    }
+
+    /** The dead-letter stream's configuration with {@code limits} (the worker's {@code mesh.dlq.*}). */
+    public static StreamConfiguration deadLetterStream(DeadLetterLimits limits) {
+        return DeadLetters.streamConfiguration(limits);
     }
 
     public Connection getConnection() {

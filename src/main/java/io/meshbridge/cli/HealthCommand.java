@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -99,42 +97,12 @@ final class HealthCommand implements Callable<Integer> {
 
     /** {@code <api>/health}, the default API URL from {@code MESH_HTTP_PORT}; usage errors name the option. */
     URI healthUrl() {
-        String base = api != null ? api : defaultApi(env);
-        String option = api != null ? "--api" : "MESH_HTTP_PORT";
-        URI uri;
-        try {
-            uri = new URI(base.strip());
-        } catch (URISyntaxException e) {
-            throw new ParameterException(spec.commandLine(), option + ": not a URL: " + e.getReason());
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ParameterException(spec.commandLine(), option
-                    + ": credentials in the URL are refused (set MESH_API_TOKEN instead)");
-        }
-        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new ParameterException(spec.commandLine(), option
-                    + ": must be an http:// or https:// URL with a host and no query, was '" + base + "'");
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        return uri.resolve(path + "/health");
+        return ApiClient.resolve(ApiClient.base(spec.commandLine(), api, env), "/health");
     }
 
     /** {@code http://127.0.0.1:<MESH_HTTP_PORT or 8080>}. */
     static String defaultApi(Map<String, String> env) {
-        String port = env.get("MESH_HTTP_PORT");
-        if (port == null || port.isBlank()) {
-            return "http://127.0.0.1:" + DEFAULT_PORT;
-        }
-        if (!port.strip().matches("[0-9]{1,5}") || Integer.parseInt(port.strip()) < 1
-                || Integer.parseInt(port.strip()) > 65535) {
-            throw new CliException("MESH_HTTP_PORT: must be a port from 1 to 65535 (or give --api), was '"
-                    + port + "'", CliException.USAGE);
-        }
-        return "http://127.0.0.1:" + port.strip();
+        return ApiClient.defaultApi(env);
     }
 
     /** What is down: the {@code problems} of the worker's JSON body, else the status alone. */

@@ -2,6 +2,7 @@ package io.meshbridge.events;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -53,5 +54,19 @@ public record TlsConfig(boolean enabled, Path caFile, Path certFile, Path keyFil
      */
     public SSLContext createContext() throws IOException {
         return TlsContexts.create(this);
+    }
+
+    /**
+     * The identity of {@link #certFile()} and {@link #keyFile()} as an in-memory key store whose key has the
+     * empty password, for a server that takes a {@link KeyStore} (the worker's HTTPS).
+     *
+     * @throws IOException when the files cannot be read or hold no usable certificate or key; the message names
+     *                     the file
+     */
+    public KeyStore identityKeyStore() throws IOException {
+        if (certFile == null) {
+            throw new IllegalStateException("no certificate file");
+        }
+        return TlsContexts.identity(certFile, keyFile);
     }
 }

@@ -48,6 +48,14 @@ final class TlsContexts {
         }
     }
 
+    static KeyStore identity(Path certFile, Path keyFile) throws IOException {
+        try {
+            return pemIdentity(certFile, keyFile);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read the TLS identity " + certFile + ": " + e.getMessage(), e);
+        }
+    }
+
     private static KeyStore pemTrust(Path caFile) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);

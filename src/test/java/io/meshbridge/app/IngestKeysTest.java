@@ -86,7 +86,7 @@ class IngestKeysTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "mesh.ingest.auth          | basic  | invalid configuration: mesh.ingest.auth: must be one of [token, none], was 'basic'",
-        "mesh.ingest.max-body      | 1GB    | invalid configuration: mesh.ingest.max-body: not a size: '1GB' (use bytes, or 64KiB, 1MiB)",
+        "mesh.ingest.max-body      | 1GB    | invalid configuration: mesh.ingest.max-body: not a size: '1GB' (use bytes, or 64KiB, 1MiB, 1GiB)",
         "mesh.ingest.max-body      | 65MiB  | invalid configuration: mesh.ingest.max-body: must be 2 bytes to 64MiB, was '65MiB'",
         "mesh.ingest.max-depth     | 64     | invalid configuration: mesh.ingest.max-depth: must be 1 to 63, was 64",
         "mesh.ingest.ack-timeout   | 50ms   | invalid configuration: mesh.ingest.ack-timeout: must be 100ms to 1m, was 50ms",
