@@ -8,6 +8,7 @@ import io.meshbridge.events.PersistentBus;
 import io.meshbridge.events.StreamSetup;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Start.</b> Connects to NATS (or, with {@code mesh.nats.embedded=auto} and nothing answering at the
  * URL, starts a local nats-server first, see {@link EmbeddedNatsServer}); ensures the event stream as the
  * events library does (created when missing, an operator's stream left as it is unless
- * {@code mesh.stream.update-existing}) and the dead-letter stream {@value MeshConstants#DLQ_STREAM}; binds
+ * {@code mesh.stream.update-existing}) and the dead-letter stream {@value MeshConstants#DLQ_STREAM} (its
+ * limits, {@code mesh.dlq.*}, and replicas applied also to an existing one: it is the worker's own); binds
  * the connection in the registry as {@value MeshConstants#CONNECTION_BEAN} and a configured {@code mesh}
  * component (stream, node name); then starts Camel Main with the route templates inside the jar
  * ({@code classpath:templates/*.yaml}), the routes of {@code mesh.routes}, and the HTTP server with
- * {@code GET /health}, {@code /observe/health} and {@code /observe/metrics} (see {@link ObserveWiring}) and
- * the HTTP ingest ({@code POST /ingest/...}, see {@link IngestWiring}).
+ * {@code GET /health}, {@code /observe/health} and {@code /observe/metrics} (see {@link ObserveWiring}), the
+ * HTTP ingest ({@code POST /ingest/...}, see {@link IngestWiring}) and the API ({@code /api/...}, see
+ * {@link ApiWiring}), on {@code mesh.http.host}, with HTTPS when {@code mesh.http.tls.*} is set.
  *
  * <p><b>Stop.</b> On SIGTERM (or SIGINT) Camel stops the routes gracefully: consumers stop fetching, running
  * exchanges finish and are acknowledged, within {@code mesh.shutdown.timeout}; then the connection is
@@ -124,8 +127,10 @@ public final class Worker {
             LOG.info("Event stream {}: {}", config.stream().streamName(), events.created() ? "created"
                     : events.updated() ? "updated" : events.differences().isEmpty() ? "in place"
                     : "in place, left as configured (differences above)");
-            StreamSetup.Outcome dlq = StreamSetup.ensure(connection,
-                    MeshComponent.deadLetterStream(config.deadLetters()), true);
+            // the dead-letter stream is the worker's own: its limits and replicas follow the configuration
+            StreamSetup.Outcome dlq = StreamSetup.ensure(connection, StreamConfiguration.builder(
+                    MeshComponent.deadLetterStream(config.deadLetters())).replicas(config.stream().replicas()).build(),
+                    true);
             LOG.info("Dead-letter stream {}: {} (max age {}, max bytes {})", MeshConstants.DLQ_STREAM,
                     dlq.created() ? "created" : dlq.updated() ? "limits updated" : "in place",
                     config.deadLetters().maxAge(), config.deadLetters().maxBytes());

@@ -73,14 +73,16 @@ public final class StreamSetup {
             return new Outcome(existing, false, false, differences);
         }
         if (update) {
-            StreamConfiguration merged = StreamConfiguration.builder(actual)
+            StreamConfiguration.Builder merged = StreamConfiguration.builder(actual)
                     .maxAge(desired.getMaxAge())
                     .maxMessages(desired.getMaxMsgs())
                     .replicas(desired.getReplicas())
-                    .duplicateWindow(desired.getDuplicateWindow())
-                    .build();
+                    .duplicateWindow(desired.getDuplicateWindow());
+            if (desired.getMaxBytes() > 0) {
+                merged.maxBytes(desired.getMaxBytes());
+            }
             LOG.log(Level.WARNING, "updating stream {0}: {1}", desired.getName(), differences);
-            return new Outcome(jsm.updateStream(merged), false, true, differences);
+            return new Outcome(jsm.updateStream(merged.build()), false, true, differences);
         }
         LOG.log(Level.WARNING, "stream {0} is used as the operator configured it; it differs from this"
                 + " configuration in: {1} (set the update option to apply the configuration)",
@@ -108,6 +110,9 @@ public final class StreamSetup {
         List<String> out = new ArrayList<>();
         compare(out, "maxAge", desired.getMaxAge(), actual.getMaxAge());
         compare(out, "maxMsgs", normalise(desired.getMaxMsgs()), normalise(actual.getMaxMsgs()));
+        if (desired.getMaxBytes() > 0) { // a configuration without a byte limit leaves the stream's as it is
+            compare(out, "maxBytes", desired.getMaxBytes(), actual.getMaxBytes());
+        }
         compare(out, "storage", desired.getStorageType(), actual.getStorageType());
         compare(out, "replicas", desired.getReplicas(), actual.getReplicas());
         compare(out, "duplicateWindow", desired.getDuplicateWindow(), actual.getDuplicateWindow());

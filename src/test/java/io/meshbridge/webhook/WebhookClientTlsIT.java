@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meshbridge.events.TlsConfig;
+import io.meshbridge.testing.TestPki;
 import io.meshbridge.webhook.Outcome.Kind;
 import java.io.IOException;
 import java.nio.file.Files;

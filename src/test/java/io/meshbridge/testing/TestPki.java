@@ -1,4 +1,4 @@
-package io.meshbridge.webhook;
+package io.meshbridge.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * A throw-away PKI made with openssl at test time: a CA, a server certificate for 127.0.0.1/localhost and a
  * client certificate, all PEM, keys as unencrypted PKCS#8 (what {@code TlsConfig} reads).
  */
-final class TestPki {
+public final class TestPki {
 
-    final Path caCert;
-    final Path serverCert;
-    final Path serverKey;
-    final Path clientCert;
-    final Path clientKey;
+    public final Path caCert;
+    public final Path serverCert;
+    public final Path serverKey;
+    public final Path clientCert;
+    public final Path clientKey;
 
     private TestPki(Path d) {
         caCert = d.resolve("ca.pem");
@@ -28,7 +28,8 @@ final class TestPki {
         clientKey = d.resolve("client.key");
     }
 
-    static TestPki create(Path d) throws Exception {
+    /** A new PKI in {@code d}, made with openssl. */
+    public static TestPki create(Path d) throws Exception {
         TestPki p = new TestPki(d);
         Path caKey = d.resolve("ca.key");
         run(d, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey.toString(),
