@@ -123,6 +123,10 @@ final class MeshMetrics {
                 ConsumerStats::deadLettered, "route", route);
         counter("mesh.connector.returned", "Deliveries handed back unprocessed at a stop", stats,
                 ConsumerStats::returned, "route", route);
+        counter("mesh.connector.gaps", "Retention gaps: the stream dropped events before the route settled them",
+                consumer, c -> c.getRetentionGaps() == null ? 0 : c.getRetentionGaps().gaps(), "route", route);
+        counter("mesh.connector.gap.messages", "Stream messages in the retention gaps found", consumer,
+                c -> c.getRetentionGaps() == null ? 0 : c.getRetentionGaps().droppedMessages(), "route", route);
         counter("mesh.connector.terminated.again", "Deliveries of messages dead-lettered earlier, terminated again",
                 stats, ConsumerStats::terminatedAgain, "route", route);
         Gauge.builder("mesh.connector.lag", states, s -> s.reading(route).map(r -> (double) r.pending())

@@ -143,6 +143,7 @@ public final class RetentionGaps {
     private final boolean emit;
     private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong checks = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private volatile HeldFloor heldFloor;
     private final GapEvents events;
     private Incarnation incarnation;
@@ -168,6 +169,14 @@ public final class RetentionGaps {
     /** Gaps found so far. */
     public long gaps() {
         return gaps.get();
+    }
+
+    /**
+     * Stream messages counted in the gaps found so far (with a filter narrower than the stream these are the
+     * stream's messages in the gaps' ranges, of which only some may have matched).
+     */
+    public long droppedMessages() {
+        return dropped.get();
     }
 
     /** Checks done so far (successful ones). */
@@ -276,6 +285,7 @@ public final class RetentionGaps {
 
     private void report(Gap gap, boolean exactFilter) {
         gaps.incrementAndGet();
+        dropped.addAndGet(gap.count());
         LOG.warn("Retention gap on route {}: stream {} dropped {} message(s), sequences {} to {} (stored after {},"
                         + " before {}), before durable {} settled them{}", source.route(), gap.stream(), gap.count(),
                 gap.firstSeq(), gap.lastSeq(), gap.after() == null ? "?" : gap.after(),

@@ -68,8 +68,10 @@ class RetentionGapsIT {
 
         publish(nc, 4, 13); // room for 6: 4 to 7 are dropped while the route is down
         Instant before = nc.jetStreamManagement().getMessage(stream, 8).getTime().toInstant();
-        route(nc, stream, "webhook", seen, null, Map.of());
+        CamelContext second = route(nc, stream, "webhook", seen, null, Map.of());
         await().atMost(WAIT).until(() -> seen.size() == 9 && settled(nc, stream, "webhook"));
+        assertThat(consumer(second).getRetentionGaps().gaps()).isEqualTo(1);
+        assertThat(consumer(second).getRetentionGaps().droppedMessages()).isEqualTo(4);
 
         assertThat(seen).containsExactly(1L, 2L, 3L, 8L, 9L, 10L, 11L, 12L, 13L);
         JsonNode data = onlyGap(nc, stream);
@@ -112,6 +114,7 @@ class RetentionGapsIT {
         assertThat(data.get("after").asText()).isEqualTo(Timestamps.format(after));
         assertThat(data.get("before").asText()).isEqualTo(Timestamps.format(before));
         assertThat(gaps.gaps()).isEqualTo(1);
+        assertThat(gaps.droppedMessages()).isEqualTo(4);
     }
 
     @Test

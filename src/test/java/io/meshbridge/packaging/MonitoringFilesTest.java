@@ -26,7 +26,8 @@ class MonitoringFilesTest {
     /** The worker's metrics the examples use, plus Prometheus' own {@code up}. */
     static final Set<String> METRICS = Set.of("mesh_connector_delivered_total", "mesh_connector_acknowledged_total",
             "mesh_connector_failed_total", "mesh_connector_dead_lettered_total", "mesh_connector_lag",
-            "mesh_connector_ack_pending", "mesh_connector_stalled", "mesh_nats_connected", "up");
+            "mesh_connector_ack_pending", "mesh_connector_stalled", "mesh_connector_gaps_total", "mesh_nats_connected",
+            "up");
 
     private static final Pattern METRIC = Pattern.compile("\\b(mesh_[a-z_]+|up)\\b(?=\\s*[{\\[)=<>]|\\s*$)");
 
