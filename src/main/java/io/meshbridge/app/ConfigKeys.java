@@ -15,6 +15,8 @@ final class ConfigKeys {
     static final String NATS_USER = "mesh.nats.user";
     static final String NATS_PASSWORD = "mesh.nats.password";
     static final String NATS_TOKEN = "mesh.nats.token";
+    static final String NATS_PASSWORD_FILE = "mesh.nats.password-file";
+    static final String NATS_TOKEN_FILE = "mesh.nats.token-file";
     static final String NATS_NKEY_FILE = "mesh.nats.nkey-file";
     static final String NATS_CREDS_FILE = "mesh.nats.creds-file";
     static final String NATS_TLS_CA = "mesh.nats.tls.ca";
@@ -50,6 +52,7 @@ final class ConfigKeys {
     static final String INGEST_MAX_IN_FLIGHT = "mesh.ingest.max-in-flight";
     static final String INGEST_RATE_LIMIT = "mesh.ingest.rate-limit";
     static final String INGEST_SIGNATURE_SECRETS = "mesh.ingest.signature-secrets";
+    static final String INGEST_SIGNATURE_SECRETS_FILE = "mesh.ingest.signature-secrets-file";
     static final String API_AUTH = "mesh.api.auth";
     static final String API_TOKENS = "mesh.api.tokens";
     static final String API_TOKENS_FILE = "mesh.api.tokens-file";
@@ -71,6 +74,8 @@ final class ConfigKeys {
         d.put(NATS_USER, "");
         d.put(NATS_PASSWORD, "");
         d.put(NATS_TOKEN, "");
+        d.put(NATS_PASSWORD_FILE, "");
+        d.put(NATS_TOKEN_FILE, "");
         d.put(NATS_NKEY_FILE, "");
         d.put(NATS_CREDS_FILE, "");
         d.put(NATS_TLS_CA, "");
@@ -106,6 +111,7 @@ final class ConfigKeys {
         d.put(INGEST_MAX_IN_FLIGHT, "1000");
         d.put(INGEST_RATE_LIMIT, "0");
         d.put(INGEST_SIGNATURE_SECRETS, "");
+        d.put(INGEST_SIGNATURE_SECRETS_FILE, "");
         d.put(API_AUTH, "token");
         d.put(API_TOKENS, "");
         d.put(API_TOKENS_FILE, "");
@@ -123,6 +129,13 @@ final class ConfigKeys {
     /** Keys whose values are secrets: never logged. */
     static final Set<String> SECRETS = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_TOKENS, INGEST_SIGNATURE_SECRETS,
             OBSERVE_TOKEN, API_TOKENS);
+
+    /**
+     * Secret keys whose value may instead come from the file named by the key with {@code -file} appended (a
+     * container secret): its content, trimmed. Giving both is an error. (Token lists have their own
+     * {@code tokens-file} keys, whose entries add to the list.)
+     */
+    static final Set<String> FROM_FILE = Set.of(NATS_PASSWORD, NATS_TOKEN, INGEST_SIGNATURE_SECRETS);
 
     private ConfigKeys() {
     }

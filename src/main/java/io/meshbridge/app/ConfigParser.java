@@ -240,7 +240,18 @@ public final class ConfigParser {
 
     private String text(String key) {
         String v = values.get(key);
-        return v == null ? DEFAULTS.get(key) : v.trim();
+        String value = v == null ? DEFAULTS.get(key) : v.trim();
+        if (FROM_FILE.contains(key)) {
+            String fileKey = key + "-file";
+            String file = values.getOrDefault(fileKey, "").trim();
+            if (!file.isEmpty()) {
+                if (!value.isEmpty()) {
+                    throw new ConfigException(fileKey, "give only one of " + key + " and " + fileKey);
+                }
+                return SecretFiles.read(fileKey, file).strip();
+            }
+        }
+        return value;
     }
 
     private String required(String key) {

@@ -72,6 +72,26 @@ class ApiKeysTest {
     }
 
     @Test
+    void everySecretKeyAlsoReadsFromAFile() throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "s3cret-password\n");
+        Path token = Files.writeString(dir.resolve("token"), "nats-token-0123456789\n");
+        WorkerConfig c = ConfigParser.parse(Map.of("mesh.nats.user", "app", "mesh.nats.password-file",
+                password.toString()));
+        assertThat(c.nats().password().value()).isEqualTo("s3cret-password");
+        assertThat(ConfigParser.parse(Map.of("mesh.nats.token-file", token.toString())).nats().token().value())
+                .isEqualTo("nats-token-0123456789");
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of("mesh.nats.token", "x", "mesh.nats.token-file",
+                token.toString()))).hasMessage("invalid configuration: mesh.nats.token-file: give only one of"
+                + " mesh.nats.token and mesh.nats.token-file");
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of("mesh.ingest.signature-secrets-file", "/no/such")))
+                .hasMessageStartingWith("invalid configuration: mesh.ingest.signature-secrets-file: cannot read");
+        for (String key : ConfigKeys.SECRETS) {
+            assertThat(ConfigKeys.known(key + "-file") || ConfigKeys.known(key.replace("tokens", "tokens-file"))
+                    || ConfigKeys.known(key + "s-file")).as(key + " has a file key").isTrue();
+        }
+    }
+
+    @Test
     void aTokenGivenTwiceOrACertWithoutKeyIsRefused() throws Exception {
         assertThatThrownBy(() -> ConfigParser.parse(Map.of("mesh.api.tokens", A + "," + A)))
                 .hasMessage("invalid configuration: mesh.api.tokens: a token is given twice");
