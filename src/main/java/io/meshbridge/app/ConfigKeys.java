@@ -60,6 +60,7 @@ final class ConfigKeys {
     static final String DLQ_MAX_BYTES = "mesh.dlq.max-bytes";
     static final String HEALTH_STALL_AFTER = "mesh.health.stall-after";
     static final String HEALTH_POLL_INTERVAL = "mesh.health.poll-interval";
+    static final String OBSERVE_AUTH = "mesh.observe.auth";
     static final String OBSERVE_TOKEN = "mesh.observe.token";
     static final String OBSERVE_TOKEN_FILE = "mesh.observe.token-file";
     static final String LOG_LEVEL = "mesh.log.level";
@@ -119,6 +120,7 @@ final class ConfigKeys {
         d.put(DLQ_MAX_BYTES, "1GiB");
         d.put(HEALTH_STALL_AFTER, "2m");
         d.put(HEALTH_POLL_INTERVAL, "5s");
+        d.put(OBSERVE_AUTH, "open");
         d.put(OBSERVE_TOKEN, "");
         d.put(OBSERVE_TOKEN_FILE, "");
         d.put(LOG_LEVEL, "info");

@@ -17,13 +17,15 @@ import java.util.Objects;
  *                     ({@code mesh.observe.token}, {@code mesh.observe.token-file}); never printed
  * @param logLevel     the level of the worker's loggers ({@code mesh.log.level})
  * @param jsonLogs     whether the log lines are JSON objects ({@code mesh.log.format=json})
+ * @param behindApi    whether {@code /observe/*} also admits the API's tokens, and is closed without one
+ *                     ({@code mesh.observe.auth=api})
  */
 public record ObserveConfig(Duration stallAfter, Duration pollInterval, Secret token, String logLevel,
-                            boolean jsonLogs) {
+                            boolean jsonLogs, boolean behindApi) {
 
     /** The defaults: stalled after 2 minutes, polled every 5 seconds, open, INFO, text. */
     public static final ObserveConfig DEFAULTS = new ObserveConfig(Duration.ofMinutes(2), Duration.ofSeconds(5),
-            null, "INFO", false);
+            null, "INFO", false, false);
 
     /** Validates every member. */
     public ObserveConfig {
@@ -42,6 +44,6 @@ public record ObserveConfig(Duration stallAfter, Duration pollInterval, Secret t
     @Override
     public String toString() {
         return "ObserveConfig[stallAfter=" + stallAfter + ", pollInterval=" + pollInterval + ", token="
-                + (token == null ? "none" : "***") + ", logLevel=" + logLevel + ", jsonLogs=" + jsonLogs + "]";
+                + (token == null ? "none" : "***") + ", logLevel=" + logLevel + ", jsonLogs=" + jsonLogs + ", behindApi=" + behindApi + "]";
     }
 }

@@ -3,10 +3,6 @@ package io.meshbridge.app;
 import static io.meshbridge.app.ConfigKeys.*;
 
 import io.meshbridge.events.Secret;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -41,12 +37,7 @@ final class ObserveKeys {
         String key = OBSERVE_TOKEN;
         if (!file.isEmpty()) {
             key = OBSERVE_TOKEN_FILE;
-            try {
-                token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException(OBSERVE_TOKEN_FILE, "cannot read " + file + ": "
-                        + e.getClass().getSimpleName());
-            }
+            token = SecretFiles.read(OBSERVE_TOKEN_FILE, file).trim();
             if (token.isEmpty()) {
                 throw new ConfigException(OBSERVE_TOKEN_FILE, file + " is empty");
             }
@@ -66,7 +57,14 @@ final class ObserveKeys {
             default -> throw new ConfigException(LOG_FORMAT, "must be one of [text, json], was '"
                     + text.apply(LOG_FORMAT) + "'");
         };
-        return new ObserveConfig(stallAfter, poll, token.isEmpty() ? null : new Secret(token), level, json);
+        boolean behindApi = switch (text.apply(OBSERVE_AUTH).toLowerCase(Locale.ROOT)) {
+            case "open" -> false;
+            case "api" -> true;
+            default -> throw new ConfigException(OBSERVE_AUTH, "must be one of [open, api], was '"
+                    + text.apply(OBSERVE_AUTH) + "'");
+        };
+        return new ObserveConfig(stallAfter, poll, token.isEmpty() ? null : new Secret(token), level, json,
+                behindApi);
     }
 
     private static Duration duration(String key, String value, Duration min) {

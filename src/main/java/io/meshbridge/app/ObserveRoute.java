@@ -3,6 +3,7 @@ package io.meshbridge.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meshbridge.api.ApiAuth;
 import io.meshbridge.events.Secret;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ import org.apache.camel.health.HealthCheckHelper;
  *   <li>{@code GET /observe/metrics}: the registry in Prometheus' text format (0.0.4).</li>
  * </ul>
  * With a token configured every request needs {@code Authorization: Bearer <token>}, compared in constant
- * time, else {@code 401}; the token is never logged or echoed.
+ * time, else {@code 401}; with {@code api} set the API's tokens are accepted too (and one is required even
+ * without an observe token); no token is ever logged or echoed.
  */
 final class ObserveRoute extends RouteBuilder {
 
@@ -36,10 +38,13 @@ final class ObserveRoute extends RouteBuilder {
 
     private final PrometheusMeterRegistry registry;
     private final byte[] tokenDigest;
+    private final ApiAuth api;
 
-    ObserveRoute(PrometheusMeterRegistry registry, Secret token) {
+    /** The routes on {@code registry}, behind {@code token} and, when not {@code null}, the API's {@code api}. */
+    ObserveRoute(PrometheusMeterRegistry registry, Secret token, ApiAuth api) {
         this.registry = registry;
         this.tokenDigest = token == null ? null : sha256(token.value());
+        this.api = api;
     }
 
     @Override
@@ -98,17 +103,21 @@ final class ObserveRoute extends RouteBuilder {
 
     /** Whether the request may pass; answers 401 when not. */
     private boolean authorized(Exchange exchange) {
-        if (tokenDigest == null) {
+        if (tokenDigest == null && api == null) {
             return true;
         }
         String header = exchange.getIn().getHeader("Authorization", String.class);
         String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim() : null;
-        if (presented != null && MessageDigest.isEqual(tokenDigest, sha256(presented))) {
+        boolean observeToken = tokenDigest != null && presented != null
+                && MessageDigest.isEqual(tokenDigest, sha256(presented));
+        if (observeToken || (api != null && api.allows(header))) {
             return true;
         }
+        String wanted = tokenDigest == null ? "one of mesh.api.tokens" : api == null ? "<mesh.observe.token>"
+                : "<mesh.observe.token> or one of mesh.api.tokens";
         answer(exchange, 401, "application/json", "{\"status\":\"UNAUTHORIZED\",\"reason\":\"" + PREFIX
-                + "/* needs Authorization: Bearer <mesh.observe.token>\"}\n");
+                + "/* needs Authorization: Bearer " + wanted + "\"}\n");
         exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"mesh-bridge observe\"");
         return false;
     }

@@ -1,5 +1,6 @@
 package io.meshbridge.app;
 
+import io.meshbridge.api.ApiAuth;
 import io.meshbridge.camel.EmitStats;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,7 +57,8 @@ final class ObserveWiring implements AutoCloseable {
     void bind(Main main) {
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         main.bind(EmitStats.BEAN, emits);
-        main.configure().addRoutesBuilder(new ObserveRoute(registry, config.observe().token()));
+        main.configure().addRoutesBuilder(new ObserveRoute(registry, config.observe().token(),
+                config.observe().behindApi() ? new ApiAuth(config.api()) : null));
     }
 
     /** Before the routes start: tracks the producers as Camel adds them. */

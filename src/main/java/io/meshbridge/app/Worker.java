@@ -176,7 +176,7 @@ public final class Worker {
                         + " {}/metrics{}", config.nodeName(), support.getCamelContext().getRoutes().size(),
                         http == null ? "?" : Integer.toString(http.getPort()), config.http().host(),
                         config.http().tls() ? " with TLS" : "", ObserveRoute.PREFIX,
-                        ObserveRoute.PREFIX, config.observe().token() == null ? "" : " with a token");
+                        ObserveRoute.PREFIX, config.observe().token() == null && !config.observe().behindApi() ? "" : " with a token");
             }
 
             @Override

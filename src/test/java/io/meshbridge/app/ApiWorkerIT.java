@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The API's access over real HTTP(S) on a worker process: the bearer token (right, wrong, none), locked by
- * default, opened by {@code mesh.api.auth=none}; JSON 404 and 405; no developer endpoint of Camel; HTTPS from PEM
- * files; and the dead-letter stream's limits applied to an older stream without them.
+ * default, opened by {@code mesh.api.auth=none}; {@code /observe/*} behind the API's tokens; JSON 404 and 405; no
+ * developer endpoint of Camel; HTTPS from PEM files; and the dead-letter stream's limits applied to an older
+ * stream without them.
  */
 class ApiWorkerIT {
 
@@ -71,6 +72,7 @@ class ApiWorkerIT {
         config.put("mesh.http.tls.key", pki.serverKey.toString());
         config.put("mesh.dlq.max-age", "2d");
         config.put("mesh.dlq.max-bytes", "64MiB");
+        config.put("mesh.observe.auth", "api");
         WorkDir.create(dir, NATS.url(), ROUTES, config);
         WorkerProcess w = workers.startWorker("https", dir);
         HttpClient https = HttpClient.newBuilder()
@@ -94,6 +96,10 @@ class ApiWorkerIT {
         HttpResponse<String> wrongMethod = https.send(HttpRequest.newBuilder(URI.create(base + "/api/openapi.json"))
                 .DELETE().header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(get(https, base + "/observe/metrics", null).statusCode()).as("observe behind the API token")
+                .isEqualTo(401);
+        assertThat(get(https, base + "/observe/metrics", TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get(https, base + "/health", null).statusCode()).as("/health stays open").isEqualTo(200);
         for (String dev : new String[] {"/q/send", "/q/upload", "/q/dev", "/q/jolokia"}) {
             assertThat(get(https, base + dev, TOKEN).statusCode()).as(dev).isEqualTo(404);
         }

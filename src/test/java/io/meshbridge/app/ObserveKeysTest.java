@@ -55,6 +55,7 @@ class ObserveKeysTest {
         "mesh.observe.token        | short | invalid configuration: mesh.observe.token: the token must be at least 16 printable ASCII characters",
         "mesh.observe.token-file   | /no/such/file | invalid configuration: mesh.observe.token-file: cannot read /no/such/file",
         "mesh.log.level            | loud  | invalid configuration: mesh.log.level: must be one of [trace, debug, info, warn, error], was 'loud'",
+        "mesh.observe.auth         | token | invalid configuration: mesh.observe.auth: must be one of [open, api], was 'token'",
         "mesh.log.format           | xml   | invalid configuration: mesh.log.format: must be one of [text, json], was 'xml'",
     })
     void badValuesNameTheirKey(String key, String value, String message) {
