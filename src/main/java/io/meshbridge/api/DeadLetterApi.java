@@ -24,7 +24,9 @@ import org.apache.camel.CamelContext;
  *   <li>{@code POST /dlq/redrive}: see {@link RedriveRequest} and {@link DeadLetterRedriver}.</li>
  * </ul>
  *
- * <p>Bad parameters and bodies are {@code 400} naming them; NATS failures {@code 503}. Thread-safe.
+ * <p>Bad parameters and bodies are {@code 400} naming them; NATS failures {@code 503}. Thread-safe. Unlike
+ * the other operations, a redrive holds its HTTP worker thread for as long as the route takes (at most
+ * {@link DeadLetterRedriver#MAX_WAIT} per dead letter).
  */
 public final class DeadLetterApi {
 

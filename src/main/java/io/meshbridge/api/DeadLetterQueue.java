@@ -141,8 +141,8 @@ final class DeadLetterQueue {
         try {
             return jsm.deleteMessage(MeshConstants.DLQ_STREAM, id);
         } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == DELETE_FAILED || e.getApiErrorCode() == NO_MESSAGE
-                    || e.getApiErrorCode() == STREAM_NOT_FOUND) {
+            if (e.getApiErrorCode() == NO_MESSAGE || e.getApiErrorCode() == STREAM_NOT_FOUND
+                    || e.getApiErrorCode() == DELETE_FAILED && get(id) == null) { // "delete failed", for want of it
                 return false;
             }
             throw refused(e);

@@ -115,7 +115,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     // retention gaps: first check at start, then periodic; its event before the first dispatch (RetentionGaps)
     private GapChecks gapChecks;
     private ConnectorPause pause;
-    private Redrives redrives;
+    private volatile Redrives redrives;
     private final Object fetchLock = new Object();
     private boolean fetchAllowed; // guarded by fetchLock
 

@@ -40,11 +40,13 @@ import org.slf4j.LoggerFactory;
  * {@code MeshRedrive[<durable>]}, never on the caller's (a synchronous route would otherwise hold the caller for
  * as long as it takes): a redrive the route holds for long holds back the next ones. At the consumer's stop the
  * redrives not started yet fail with a {@link MeshHandBackException}. Thread-safe; a dead letter is redriven once
- * at a time in this process.
+ * at a time in this process (and one deleted meanwhile is not redriven); workers do not coordinate redrives.
  */
 final class Redrives {
 
     private static final Logger LOG = LoggerFactory.getLogger(Redrives.class);
+    private static final int NO_MESSAGE = 10037;
+    private static final int DELETE_FAILED = 10057;
 
     private final MeshConsumer consumer;
     private final MeshConfiguration config;
@@ -106,6 +108,11 @@ final class Redrives {
         if (!running.add(letter.id())) {
             throw new IllegalStateException("dead letter " + letter.id() + " is being redriven already");
         }
+        if (!stored(letter)) { // a redrive that ended since the caller read it deleted it before it let go
+            running.remove(letter.id());
+            throw new IllegalStateException("dead letter " + letter.id() + " is no longer stored (redriven or"
+                    + " deleted meanwhile)");
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         done.whenComplete((ok, failure) -> running.remove(letter.id()));
         try {
@@ -115,6 +122,20 @@ final class Redrives {
             throw new IllegalStateException("route " + routeLabel + " is stopping", e);
         }
         return done;
+    }
+
+    private boolean stored(StoredDeadLetter letter) {
+        try {
+            jsm.getMessage(MeshConstants.DLQ_STREAM, letter.id());
+            return true;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NO_MESSAGE) {
+                return false;
+            }
+            throw new IllegalStateException("cannot read dead letter " + letter.id() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read dead letter " + letter.id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Fails the redrives not started yet (at the consumer's stop) and ends the redrive thread. */
@@ -183,13 +204,24 @@ final class Redrives {
             return;
         }
         try {
-            jsm.deleteMessage(MeshConstants.DLQ_STREAM, letter.id());
+            delete(letter);
             LOG.info("Redrove {} (event {}) through route {}; deleted it", letter, d.eventId(), routeLabel);
             done.complete(null);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warn("Redrove {} through route {} but could not delete it: {}", letter, routeLabel, e.toString());
             done.completeExceptionally(new IllegalStateException("processed by route " + routeLabel
                     + ", but the dead letter could not be deleted (a later redrive processes it again): " + e, e));
+        }
+    }
+
+    /** Deletes the dead letter; one deleted meanwhile (by an operator) is gone all the same. */
+    private void delete(StoredDeadLetter letter) throws IOException, JetStreamApiException {
+        try {
+            jsm.deleteMessage(MeshConstants.DLQ_STREAM, letter.id());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != NO_MESSAGE && (e.getApiErrorCode() != DELETE_FAILED || stored(letter))) {
+                throw e;
+            }
         }
     }
 }

@@ -8,9 +8,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meshbridge.camel.ConsumedEvent;
 import io.meshbridge.camel.MeshConstants;
+import io.meshbridge.camel.MeshConsumer;
+import io.meshbridge.camel.MeshHandBackException;
 import io.meshbridge.camel.MeshPermanentException;
 import io.meshbridge.camel.MeshRetryException;
 import io.meshbridge.camel.MeshTests;
+import io.meshbridge.camel.StoredDeadLetter;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -56,7 +59,7 @@ class DeadLetterApiIT {
     private ApiRouter router;
 
     /** What the failing route does with the events marked {@code "fail":true}. */
-    enum Mode { PERMANENT, ALWAYS, RETRY, BLOCK, PASS }
+    enum Mode { PERMANENT, ALWAYS, RETRY, HAND_BACK, BLOCK, PASS }
 
     /** One exchange as the route saw it. */
     record Seen(String subject, long sequence, long deliveries, String consumedId) {
@@ -83,6 +86,7 @@ class DeadLetterApiIT {
                 case PERMANENT -> throw new MeshPermanentException("refused " + id);
                 case ALWAYS -> throw new IllegalStateException("broken " + id);
                 case RETRY -> throw new MeshRetryException("later " + id, Duration.ofSeconds(1));
+                case HAND_BACK -> throw new MeshHandBackException("not now " + id);
                 case BLOCK -> release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                 case PASS -> { }
             }
@@ -283,11 +287,13 @@ class DeadLetterApiIT {
     void deleteRemovesOneAndAnUnknownIdIs404() throws Exception {
         String token = NATS.uniqueName("del");
         String routeId = "del-" + token;
-        start(routeId, token, "", new Flaky());
-        publish(token, 2, List.of(0, 1));
+        Flaky flaky = new Flaky();
+        CamelContext ctx = start(routeId, token, "", flaky);
+        List<String> ids = publish(token, 2, List.of(0, 1));
         awaitDeadLetters(routeId, 2);
         long first = deadLetters(routeId).get(0).getSeq();
         long second = deadLetters(routeId).get(1).getSeq();
+        StoredDeadLetter stale = StoredDeadLetter.of(deadLetters(routeId).get(0));
 
         ApiResponse deleted = router.dispatch("DELETE", "/dlq/" + first, Map.of(), null);
         assertThat(deleted.body()).isEqualTo(ApiJson.object().put("deleted", Long.toString(first)));
@@ -299,6 +305,12 @@ class DeadLetterApiIT {
         assertThat(bad).hasMessageStartingWith("id must be a dead letter's id");
         assertThat(refusal("DELETE", "/dlq/0", Map.of(), null).status()).isEqualTo(400);
         assertThat(get(Map.of("route", routeId)).get("total").asLong()).isEqualTo(1);
+
+        flaky.mode = Mode.PASS;
+        MeshConsumer consumer = (MeshConsumer) ctx.getRoute(routeId).getConsumer();
+        assertThatThrownBy(() -> consumer.redrive(stale)).as("read before it was deleted")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is no longer stored");
+        assertThat(flaky.count(ids.get(0))).isEqualTo(1);
     }
 
     @Test
@@ -410,8 +422,13 @@ class DeadLetterApiIT {
         assertThat(retry.get("failed").get(1).get("reason").asText())
                 .isEqualTo(MeshRetryException.class.getName() + ": later " + ids.get(1));
         assertThat(retry.get("skipped")).isEmpty();
+        flaky.mode = Mode.HAND_BACK;
+        JsonNode handBack = redrive("{\"route\":\"" + routeId + "\",\"limit\":1}");
+        assertThat(handBack).isEqualTo(ApiJson.MAPPER.readTree("{\"redriven\":0,\"failed\":[{\"id\":\"" + first
+                + "\",\"reason\":\"" + MeshHandBackException.class.getName() + ": not now " + ids.get(0) + "\"}],"
+                + "\"skipped\":[],\"more\":true}"));
         assertThat(deadLetters(routeId)).extracting(MessageInfo::getSeq).containsExactly(first, second);
-        assertThat(flaky.count(ids.get(0))).isEqualTo(3);
+        assertThat(flaky.count(ids.get(0))).isEqualTo(4);
         assertThat(flaky.count(ids.get(1))).isEqualTo(2);
     }
 
