@@ -2,6 +2,7 @@ package io.meshbridge.app;
 
 import io.meshbridge.api.ApiAuth;
 import io.meshbridge.api.ApiRouter;
+import io.meshbridge.api.DeadLetterApi;
 import io.meshbridge.api.OpenApi;
 import io.nats.client.Connection;
 import org.apache.camel.CamelContext;
@@ -48,6 +49,7 @@ final class ApiWiring {
     ApiRouter router(CamelContext context) {
         ApiRouter router = new ApiRouter();
         OpenApi.register(router);
+        DeadLetterApi.register(router, context, connection);
         return router;
     }
 

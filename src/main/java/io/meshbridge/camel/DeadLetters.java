@@ -103,6 +103,7 @@ final class DeadLetters {
                 .put(MeshConstants.DLQ_ORIGINAL_SUBJECT, original.getSubject())
                 .put(MeshConstants.DLQ_ORIGINAL_STREAM, delivery.stream())
                 .put(MeshConstants.DLQ_ORIGINAL_SEQUENCE, Long.toString(delivery.sequence()))
+                .put(MeshConstants.DLQ_ORIGINAL_TIME, delivery.streamTime().toString())
                 .put(MeshConstants.DLQ_DELIVERIES, Long.toString(delivery.deliveries()));
         String originalId = original.hasHeaders() ? original.getHeaders().getFirst(MeshConstants.NATS_MSG_ID) : null;
         if (originalId != null && !originalId.isEmpty()) {

@@ -35,12 +35,25 @@ final class Delivery {
     private String undecodable;
 
     Delivery(Message message, long receivedNanos) {
+        this(message, message.metaData(), receivedNanos);
+    }
+
+    private Delivery(Message message, NatsJetStreamMetaData meta, long receivedNanos) {
+        this(message, meta.getStream(), meta.streamSequence(), meta.deliveredCount(), meta.timestamp().toInstant(),
+                receivedNanos);
+    }
+
+    /**
+     * A delivery of a message at {@code stream}/{@code sequence} that does not come from a JetStream consumer
+     * (a dead letter's redrive: {@code message} is rebuilt from the dead letter, nothing is acknowledged).
+     */
+    Delivery(Message message, String stream, long sequence, long deliveries, Instant streamTime,
+             long receivedNanos) {
         this.message = message;
-        NatsJetStreamMetaData meta = message.metaData();
-        this.stream = meta.getStream();
-        this.sequence = meta.streamSequence();
-        this.deliveries = meta.deliveredCount();
-        this.streamTime = meta.timestamp().toInstant();
+        this.stream = stream;
+        this.sequence = sequence;
+        this.deliveries = deliveries;
+        this.streamTime = streamTime;
         String msgId = message.hasHeaders() ? message.getHeaders().getFirst(MeshConstants.NATS_MSG_ID) : null;
         this.eventId = msgId != null && !msgId.isEmpty() ? msgId
                 : new StreamPosition(stream, sequence, streamTime).derivedId();

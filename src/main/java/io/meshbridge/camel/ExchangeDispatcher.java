@@ -99,7 +99,7 @@ final class ExchangeDispatcher implements Fetcher.Sink {
                 return;
             }
             exchange = consumer.createExchange(false);
-            populate(exchange, d, d.head());
+            populate(exchange, d, d.head(), codec);
             Exchange ex = exchange;
             consumer.getAsyncProcessor().process(exchange, doneSync -> completed(d, ex));
         } catch (Throwable t) {
@@ -113,7 +113,12 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         }
     }
 
-    private void populate(Exchange exchange, Delivery d, EventHead head) {
+    /**
+     * Fills a new exchange from a delivery: the payload as body, the {@link MeshMessage} headers, the consumed
+     * event (or, for a payload that is not an event, its id) as exchange property. Also used by redrives, so a
+     * redriven event looks to the route as it did when it was delivered.
+     */
+    static void populate(Exchange exchange, Delivery d, EventHead head, EventCodec codec) {
         Message msg = d.message();
         MeshMessage in = new MeshMessage(exchange, d, head);
         in.setBody(msg.getData());

@@ -108,6 +108,12 @@ public final class MeshConstants {
     /** Dead-letter header: the original {@code Nats-Msg-Id}, when the message had one. */
     public static final String DLQ_ORIGINAL_ID = "Mesh-Original-Id";
 
+    /**
+     * Dead-letter header: when the event stream stored the message (RFC 3339, UTC); absent on dead letters
+     * written before this header was added.
+     */
+    public static final String DLQ_ORIGINAL_TIME = "Mesh-Original-Time";
+
     /** Dead-letter header: how many times the message was delivered. */
     public static final String DLQ_DELIVERIES = "Mesh-Deliveries";
 

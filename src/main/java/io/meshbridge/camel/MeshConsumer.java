@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
@@ -68,6 +69,9 @@ import org.slf4j.LoggerFactory;
  * {@link #getPendingExchangesSize()} tells the shutdown how many are left. Only then is the consumer stopped.
  * The durable is never deleted. Resuming a suspended route fetches again.
  *
+ * <p><b>Redrive.</b> {@link #redrive} runs a dead letter of this route through the route again in this process
+ * ({@link Redrives}): as a last delivery of the original message, never republished to the stream.
+ *
  * <p><b>Pause.</b> A connector can be paused on every worker sharing its durable ({@link #getPause()},
  * {@link ConnectorPause}): fetching stops as on a suspend, the route stays started, and a start of the route
  * resumes it. A {@code backoff} whose retries outlast the stream's max age fails the start.
@@ -111,6 +115,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     // retention gaps: first check at start, then periodic; its event before the first dispatch (RetentionGaps)
     private GapChecks gapChecks;
     private ConnectorPause pause;
+    private volatile Redrives redrives;
     private final Object fetchLock = new Object();
     private boolean fetchAllowed; // guarded by fetchLock
 
@@ -164,6 +169,8 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
                 DeadLetters.retryDelay(backoff, deadLetterWindow), stats, this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        redrives = new Redrives(this, config, codec, routeLabel, connection.jetStreamManagement(),
+                executors.newSingleThreadExecutor(this, "MeshRedrive[" + durable + "]"));
         ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, backoff,
                 () -> shutdownRunningTask, stats);
         gapChecks = GapChecks.of(this);
@@ -219,6 +226,21 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         return pause;
     }
 
+    /**
+     * Runs the dead letter {@code letter} of this route through the route once more, in this process
+     * ({@link Redrives}); any thread. Completes once the exchange succeeded and the dead letter is deleted, or
+     * fails with the route's exception (the dead letter stays).
+     *
+     * @throws IllegalArgumentException when it is not this route's dead letter
+     * @throws IllegalStateException    when the route is not running, is paused, or redrives it already
+     */
+    public CompletableFuture<Void> redrive(StoredDeadLetter letter) {
+        if (redrives == null) {
+            throw new IllegalStateException("route " + getRouteId() + " has not started");
+        }
+        return redrives.redrive(letter);
+    }
+
     @Override
     protected void doStop() throws Exception {
         allowFetching(Boolean.FALSE);
@@ -232,6 +254,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         }
         if (pause != null) {
             pause.stop();
+        }
+        if (redrives != null) {
+            redrives.stop(getEndpoint().getCamelContext().getExecutorServiceManager());
         }
         super.doStop();
     }
