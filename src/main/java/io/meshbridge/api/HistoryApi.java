@@ -83,7 +83,7 @@ public final class HistoryApi {
                 + " and, for older ranges, from the archive; paged by the opaque cursor of the answer's next.",
                 api::page);
         router.add("GET", "/history/last", "The last event of every subject matching the filter (e.g. the"
-                + " latest node.health of every node).", api::last);
+                + " latest of every node.health.<node>), at most 1000 subjects.", api::last);
     }
 
     private ApiResponse page(ApiRequest request) throws Exception {
