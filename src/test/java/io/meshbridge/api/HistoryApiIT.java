@@ -215,6 +215,26 @@ class HistoryApiIT {
     }
 
     @Test
+    void aCursorIntoARecreatedStreamFirstFinishesTheArchivedOldIncarnation() throws Exception {
+        PersistentBus old = bus(0);
+        List<ArchiveRecord> records = new ArrayList<>();
+        for (int n = 1; n <= 20; n++) {
+            records.add(StreamRecords.emit(old, event(n)));
+        }
+        StreamRecords.archive(archive, records);
+        JsonNode first = api.ok("/history?limit=8");
+        assertThat(numbers(List.of(first))).containsExactlyElementsOf(range(1, 8));
+
+        jsm.deleteStream(STREAM);
+        emit(bus(0), 101, 105);
+        List<JsonNode> rest = walk("limit=8", first.get("next").asText());
+
+        assertThat(numbers(rest)).containsExactlyElementsOf(Stream.concat(range(9, 20).stream(),
+                range(101, 105).stream()).toList());
+        assertThat(rest).extracting(p -> p.get("events").size()).containsExactly(8, 8, 1);
+    }
+
+    @Test
     void undecodableMessagesAreListedWithTheirPlaceAndCountTowardsTheLimit() throws Exception {
         PersistentBus bus = bus(0);
         emit(bus, 1, 2);
