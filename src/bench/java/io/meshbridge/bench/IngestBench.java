@@ -134,7 +134,8 @@ public final class IngestBench {
         return now;
     }
 
-    private static int awaitPort(ChildJvm worker, Path log) throws Exception {
+    /** The worker's HTTP port, read from its start line in {@code log}; fails when it exits or takes 90 s. */
+    static int awaitPort(ChildJvm worker, Path log) throws Exception {
         long deadline = System.nanoTime() + 90_000_000_000L;
         while (System.nanoTime() < deadline) {
             String text = Files.exists(log) ? Files.readString(log) : "";

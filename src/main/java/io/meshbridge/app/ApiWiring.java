@@ -3,8 +3,11 @@ package io.meshbridge.app;
 import io.meshbridge.api.ApiAuth;
 import io.meshbridge.api.ApiRouter;
 import io.meshbridge.api.DeadLetterApi;
+import io.meshbridge.api.HistoryApi;
 import io.meshbridge.api.OpenApi;
 import io.nats.client.Connection;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +52,19 @@ final class ApiWiring {
     ApiRouter router(CamelContext context) {
         ApiRouter router = new ApiRouter();
         OpenApi.register(router);
+        try {
+            HistoryApi.register(router, connection, config.stream().streamName(), archiveDir());
+        } catch (IOException e) {
+            throw new WorkerException("cannot set up the history API: " + e.getMessage(), e);
+        }
         DeadLetterApi.register(router, context, connection);
         return router;
+    }
+
+    /** The archive directory of the shipped archive route ({@code mesh.archive.dir}), where history reaches. */
+    Path archiveDir() {
+        String dir = config.camelProperties().get(ConfigKeys.ARCHIVE_DIR);
+        return dir == null || dir.isBlank() ? null : Path.of(dir.strip());
     }
 
     Connection connection() {

@@ -145,6 +145,82 @@ public final class ArchiveHistory {
         return answer.result(moreCold || taken < streamPart.size() || hot.result().more());
     }
 
+    /**
+     * A place in the history order of this stream name (incarnations by creation time, each by sequence): the
+     * message {@code sequence} of the incarnation created at {@code created}, stored at {@code time}
+     * ({@code null} when not known). The time only narrows the files read: stored time follows the history order
+     * as long as the servers' clocks did not step back.
+     *
+     * @param created  the creation time of the incarnation
+     * @param sequence a sequence in it, 0 or more (0: before its first message)
+     * @param time     the stored time of that message, or {@code null}
+     */
+    public record Mark(Instant created, long sequence, Instant time) {
+        /** Validates the members. */
+        public Mark {
+            Objects.requireNonNull(created, "created");
+            if (sequence < 0) {
+                throw new IllegalArgumentException("sequence must not be negative, was " + sequence);
+            }
+        }
+
+        /** Whether this place comes before {@code record} (of this stream name). */
+        boolean isBefore(ArchiveRecord record) {
+            int incarnation = record.streamCreated().compareTo(created);
+            return incarnation > 0 || incarnation == 0 && record.sequence() > sequence;
+        }
+
+        /** Whether this place comes after {@code record} (of this stream name). */
+        boolean isAfter(ArchiveRecord record) {
+            int incarnation = record.streamCreated().compareTo(created);
+            return incarnation < 0 || incarnation == 0 && record.sequence() < sequence;
+        }
+    }
+
+    /**
+     * A page of archived messages, and the place of its last one.
+     *
+     * @param result the events and the undecodable messages, each oldest first; {@code more} when a message of the
+     *               range follows the page
+     * @param last   the place of the page's last message, or {@code null} when the page is empty
+     */
+    public record Page(HistoryResult result, Mark last) {
+        /** Requires the result. */
+        public Page {
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * One page of the archived messages of this stream name that come after {@code after} ({@code null}: from the
+     * first) and before {@code before} ({@code null}: to the last, e.g. when the stream is gone; normally the
+     * stream's first message, so that nothing the stream still holds comes from the archive), match
+     * {@code filter} and were stored in [{@code since}, {@code until}) ({@code null}: unbounded): at most
+     * {@code limit} messages, events and undecodable messages together, oldest first. The stream is not asked.
+     *
+     * @throws ArchiveReadException when the archive cannot be read
+     */
+    public Page archived(String filter, Mark after, Mark before, Instant since, Instant until, int limit)
+            throws ArchiveReadException {
+        requireQuery(filter, limit);
+        Instant from = after != null && after.time() != null && (since == null || after.time().isAfter(since))
+                ? after.time() : since;
+        Instant to = until;
+        if (before != null && before.time() != null) {
+            Instant bound = before.time().plusNanos(1); // a message in the same nanosecond is told apart by sequence
+            to = to == null || bound.isBefore(to) ? bound : to;
+        }
+        if (from != null && to != null && !to.isAfter(from)) {
+            return new Page(HistoryResult.EMPTY, null);
+        }
+        HistoryEntries answer = new HistoryEntries();
+        ArchiveRecord last = cold.range(record -> record.stream().equals(stream)
+                && (after == null || after.isBefore(record)) && (before == null || before.isAfter(record)),
+                from, to, filter, limit, answer);
+        return new Page(answer.result(answer.more()), last == null ? null
+                : new Mark(last.streamCreated(), last.sequence(), last.time()));
+    }
+
     private static void requireQuery(String filter, int limit) {
         EventTypes.requireValidFilter(filter);
         if (limit < 1) {

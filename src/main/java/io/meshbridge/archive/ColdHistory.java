@@ -41,7 +41,7 @@ final class ColdHistory {
             throws ArchiveReadException {
         Instant until = boundary.until();
         ArchiveReader reader = until != null && until.isBefore(since) ? null : open();
-        return reader != null && read(reader, boundary, since, until, filter, record -> {
+        return reader != null && read(reader, boundary::before, since, until, filter, record -> {
             if (answer.events() >= limit) {
                 return false; // one beyond the limit: more exist
             }
@@ -68,13 +68,14 @@ final class ColdHistory {
             Instant since = first == null || Duration.between(first, anchor).compareTo(window) <= 0 ? null
                     : anchor.minus(window);
             HistoryEntries answer = new HistoryEntries();
-            read(reader, boundary, since, until, filter, record -> {
+            read(reader, boundary::before, since, until, filter, record -> {
                 answer.addLast(HistoryEntries.decode(codec, record));
                 answer.trimToNewest(limit);
                 return true;
             });
             if (since == null || answer.events() >= limit) {
-                if (since != null && !answer.more() && read(reader, boundary, null, since, filter, r -> false)) {
+                if (since != null && !answer.more()
+                        && read(reader, boundary::before, null, since, filter, r -> false)) {
                     answer.markMore();
                 }
                 return answer;
@@ -82,10 +83,34 @@ final class ColdHistory {
         }
     }
 
+    /**
+     * Appends to {@code answer} the archived entries that {@code within} accepts, stored in [{@code since},
+     * {@code until}) ({@code null}: unbounded) and matching {@code filter}, in the reader's order, until it holds
+     * {@code limit} entries, events and undecodable messages together; marks it when one more follows.
+     *
+     * @return the record of the last entry appended, or {@code null} when none was
+     */
+    ArchiveRecord range(Predicate<ArchiveRecord> within, Instant since, Instant until, String filter, int limit,
+                        HistoryEntries answer) throws ArchiveReadException {
+        ArchiveReader reader = open();
+        ArchiveRecord[] last = new ArchiveRecord[1];
+        if (reader != null && read(reader, within, since, until, filter, record -> {
+            if (answer.size() >= limit) {
+                return false; // one beyond the limit: more exist
+            }
+            answer.addLast(HistoryEntries.decode(codec, record));
+            last[0] = record;
+            return true;
+        })) {
+            answer.markMore();
+        }
+        return last[0];
+    }
+
     /** Whether the archive holds any matching message before the boundary. */
     boolean any(HistoryBoundary boundary, String filter) throws ArchiveReadException {
         ArchiveReader reader = open();
-        return reader != null && read(reader, boundary, null, boundary.until(), filter, record -> false);
+        return reader != null && read(reader, boundary::before, null, boundary.until(), filter, record -> false);
     }
 
     /** A listing of the archive directory, or {@code null} when there is none. */
@@ -104,16 +129,16 @@ final class ColdHistory {
     }
 
     /**
-     * Hands the archived messages before the boundary that match {@code filter} and were stored in
-     * [{@code since}, {@code until}) ({@code null}: unbounded) to {@code sink}, in the reader's order, until it
-     * returns {@code false}.
+     * Hands the archived messages that {@code within} accepts (e.g. those before a boundary), match
+     * {@code filter} and were stored in [{@code since}, {@code until}) ({@code null}: unbounded) to {@code sink},
+     * in the reader's order, until it returns {@code false}.
      *
      * @return whether the sink stopped the read
      */
-    private static boolean read(ArchiveReader reader, HistoryBoundary boundary, Instant since, Instant until,
+    private static boolean read(ArchiveReader reader, Predicate<ArchiveRecord> within, Instant since, Instant until,
                                 String filter, Predicate<ArchiveRecord> sink) throws ArchiveReadException {
         try (Stream<ArchiveRecord> cold = reader.read(new ArchiveQuery(since, until, filter))) {
-            Iterator<ArchiveRecord> it = cold.filter(boundary::before).iterator();
+            Iterator<ArchiveRecord> it = cold.filter(within).iterator();
             while (it.hasNext()) {
                 if (!sink.test(it.next())) {
                     return true;

@@ -66,6 +66,11 @@ final class HistoryEntries {
         }
     }
 
+    /** The number of entries held, events and undecodable messages. */
+    int size() {
+        return entries.size();
+    }
+
     /** The number of events held. */
     int events() {
         return events;

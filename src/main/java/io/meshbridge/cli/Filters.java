@@ -23,13 +23,7 @@ final class Filters {
      * @throws IllegalArgumentException when the result is not a valid filter
      */
     static String normalise(String input) {
-        String trimmed = input == null ? "" : input.trim();
-        if (trimmed.isEmpty()) {
-            throw new IllegalArgumentException("subject filter must not be empty");
-        }
-        String full = trimmed.startsWith(EventTypes.SUBJECT_PREFIX) ? trimmed
-                : EventTypes.SUBJECT_PREFIX + trimmed;
-        return EventTypes.requireValidFilter(full);
+        return EventTypes.filterFromUserInput(input);
     }
 
     /** Picocli converter applying {@link #normalise}. */

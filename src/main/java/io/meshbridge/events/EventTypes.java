@@ -89,6 +89,21 @@ public final class EventTypes {
     }
 
     /**
+     * The subject filter given as users type it, with or without the {@code events.} prefix and surrounding
+     * spaces: {@code tool.*} and {@code events.tool.*} give {@code events.tool.*}, {@code >} gives
+     * {@code events.>}.
+     *
+     * @throws IllegalArgumentException when it is empty or the result is not a valid filter
+     */
+    public static String filterFromUserInput(String input) {
+        String trimmed = input == null ? "" : input.trim();
+        if (trimmed.isEmpty()) {
+            throw new IllegalArgumentException("subject filter must not be empty");
+        }
+        return requireValidFilter(trimmed.startsWith(SUBJECT_PREFIX) ? trimmed : SUBJECT_PREFIX + trimmed);
+    }
+
+    /**
      * The type a subject stands for ({@code events.tool.crashed} gives {@code tool.crashed}), or {@code null}
      * when the subject is not under {@code events.} or the rest is not a valid type.
      */

@@ -4,31 +4,23 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.api.StreamState;
 import io.nats.client.api.Subject;
-import io.nats.client.impl.NatsJetStreamMetaData;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 
 /**
  * Reads history from a stream without waiting for an idle timeout.
  *
  * <p>The stream's state, with the count of messages per matching subject, says how many messages match; no
- * match costs that one round trip. Each read then creates a short-lived ephemeral push consumer (no acks,
- * memory storage, one replica, removed by the server after {@link #INACTIVE} if its delete request is
- * lost). The consumer's creation answer says how many messages match from its start ({@code num_pending});
- * the read takes exactly that many and stops, or stops earlier when the delivery metadata says nothing is
- * pending any more. So the end of the answer is known without waiting.
+ * match costs that one round trip. Each read then creates a short-lived ephemeral push consumer
+ * ({@link HistoryConsumer}, without acknowledgements). The consumer's creation answer says how many messages
+ * match from its start ({@code num_pending}); the read takes exactly that many and stops, or stops earlier
+ * when the delivery metadata says nothing is pending any more. So the end of the answer is known without waiting.
  *
  * <p>For the most recent {@code limit} events the start sequence is estimated from the density of matches
  * in the stream and widened until at least {@code limit} events follow it; then only the last {@code limit}
@@ -36,14 +28,6 @@ import java.util.ArrayDeque;
  * Thread-safe: each call uses its own consumer.
  */
 final class HistoryReader {
-
-    static final Duration INACTIVE = Duration.ofSeconds(30);
-    private static final Duration STALL = Duration.ofSeconds(5);
-    /**
-     * The server sends an idle heartbeat when it has had nothing to deliver for this long: the end of the
-     * answer even when the pending count promised more (nats-server 2.9 overcounts with interior deletes).
-     */
-    private static final Duration IDLE_HEARTBEAT = Duration.ofMillis(500);
 
     private final Connection connection;
     private final JetStreamManagement jsm;
@@ -142,43 +126,19 @@ final class HistoryReader {
 
     private Read open(String filter, DeliverPolicy policy, long startSeq, Instant startTime)
             throws IOException, JetStreamApiException {
-        String inbox = connection.createInbox();
-        Subscription sub = connection.subscribe(inbox);
-        ConsumerConfiguration.Builder cc = ConsumerConfiguration.builder()
-                .deliverSubject(inbox)
-                .ackPolicy(AckPolicy.None)
-                .filterSubject(filter)
-                .deliverPolicy(policy)
-                .memStorage(true)
-                .numReplicas(1)
-                .flowControl(IDLE_HEARTBEAT)
-                .inactiveThreshold(INACTIVE);
-        if (policy == DeliverPolicy.ByStartSequence) {
-            cc.startSequence(startSeq);
-        } else if (policy == DeliverPolicy.ByStartTime) {
-            cc.startTime(startTime.atZone(ZoneOffset.UTC));
-        }
-        try {
-            ConsumerInfo info = jsm.addOrUpdateConsumer(stream, cc.build());
-            return new Read(sub, info);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            sub.unsubscribe();
-            throw e;
-        }
+        return new Read(HistoryConsumer.open(connection, jsm, stream, filter, policy, startSeq, startTime, 0));
     }
 
-    /** One ephemeral consumer and its inbox. */
+    /** One ephemeral consumer without acknowledgements. */
     private final class Read implements AutoCloseable {
-        private final Subscription sub;
-        private final ConsumerInfo info;
+        private final HistoryConsumer consumer;
 
-        Read(Subscription sub, ConsumerInfo info) {
-            this.sub = sub;
-            this.info = info;
+        Read(HistoryConsumer consumer) {
+            this.consumer = consumer;
         }
 
         long pending() {
-            return info.getNumPending();
+            return consumer.pending();
         }
 
         /** Receives up to {@code count} messages and keeps the newest {@code limit} events. */
@@ -205,23 +165,9 @@ final class HistoryReader {
         private void receive(long count, Sink sink) throws IOException {
             long received = 0;
             while (received < count) {
-                Message msg;
-                try {
-                    msg = sub.nextMessage(STALL);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while reading history", e);
-                }
+                Message msg = consumer.next();
                 if (msg == null) {
                     break;
-                }
-                if (msg.isStatusMessage()) {
-                    String reply = msg.getReplyTo();
-                    if (reply == null || reply.isEmpty()) {
-                        break; // an idle heartbeat: nothing more to deliver
-                    }
-                    connection.publish(reply, null); // flow control: ask for more
-                    continue;
                 }
                 received++;
                 if (!sink.accept(msg) || msg.metaData().pendingCount() == 0) {
@@ -231,22 +177,12 @@ final class HistoryReader {
         }
 
         private Object decode(Message msg) {
-            NatsJetStreamMetaData meta = msg.metaData();
-            StreamPosition position = new StreamPosition(stream, meta.streamSequence(),
-                    meta.timestamp().toInstant());
-            String id = msg.hasHeaders() ? msg.getHeaders().getFirst(Bus.MSG_ID_HEADER) : null;
-            try {
-                return codec.decode(msg.getSubject(), msg.getData()).withDelivery(id, position);
-            } catch (EventDecodeException e) {
-                return e.at(position);
-            }
+            return HistoryConsumer.decode(stream, codec, msg);
         }
 
         @Override
         public void close() {
-            sub.unsubscribe();
-            // fire and forget: the inactive threshold removes the consumer should this request be lost
-            connection.publish("$JS.API.CONSUMER.DELETE." + stream + "." + info.getName(), null);
+            consumer.close();
         }
     }
 

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>History.</b> {@link #history} returns the most recent matching events, {@link #historySince} the
  * first ones at or after a time (the server's stored time, UTC); both oldest first, both returning as soon
- * as the answer is complete, both reporting stored messages that do not decode.
+ * as the answer is complete, both reporting stored messages that do not decode. {@link #historyPage} reads
+ * forward one bounded page at a time, from a sequence or a time, up to an end time.
  *
  * <p>Thread-safe. It does not own the connection.
  */
@@ -49,6 +50,7 @@ public final class PersistentBus {
     private final PersistConfig config;
     private final JetStream js;
     private final HistoryReader history;
+    private final HistoryPages pages;
     private final Semaphore inFlight;
     private final StreamSetup.Outcome setup;
 
@@ -58,6 +60,7 @@ public final class PersistentBus {
         this.setup = setup;
         this.js = bus.connection().jetStream();
         this.history = new HistoryReader(bus.connection(), config.streamName(), bus.codec());
+        this.pages = new HistoryPages(bus.connection(), config.streamName(), bus.codec());
         this.inFlight = new Semaphore(config.maxInFlight());
     }
 
@@ -210,6 +213,35 @@ public final class PersistentBus {
             throws IOException, JetStreamApiException {
         Objects.requireNonNull(since, "since");
         return history.since(EventTypes.requireValidFilter(filter), since, limit);
+    }
+
+    /**
+     * One page of history read forward: at most {@code limit} stored messages matching {@code filter}, events
+     * and undecodable messages together (a page stays bounded however many do not decode), oldest first. It
+     * starts at sequence {@code fromSequence} when that is 1 or more, else at the first message stored at or
+     * after {@code since} ({@code null}: the stream's first message); it leaves out messages stored before
+     * {@code since} and ends before the first one stored at or after {@code until} ({@code null}: no end).
+     * {@link HistoryResult#more()} says whether a matching message before {@code until} follows the page:
+     * the next page starts at the sequence after the page's last message.
+     *
+     * @throws IllegalArgumentException when the filter is invalid, {@code limit} is below 1,
+     *                                  {@code fromSequence} is negative, or {@code until} is not after
+     *                                  {@code since}
+     * @throws IOException              when the stream stops delivering while history is pending
+     */
+    public HistoryResult historyPage(String filter, long fromSequence, Instant since, Instant until, int limit)
+            throws IOException, JetStreamApiException {
+        EventTypes.requireValidFilter(filter);
+        if (limit < 1) {
+            throw new IllegalArgumentException("history limit must be at least 1, was " + limit);
+        }
+        if (fromSequence < 0) {
+            throw new IllegalArgumentException("start sequence must not be negative, was " + fromSequence);
+        }
+        if (since != null && until != null && !until.isAfter(since)) {
+            throw new IllegalArgumentException("until " + until + " is not after since " + since);
+        }
+        return pages.page(filter, fromSequence, since, until, limit);
     }
 
     private Message message(Event event, String id) {
