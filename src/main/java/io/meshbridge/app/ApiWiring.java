@@ -2,8 +2,11 @@ package io.meshbridge.app;
 
 import io.meshbridge.api.ApiAuth;
 import io.meshbridge.api.ApiRouter;
+import io.meshbridge.api.ConnectorStates;
+import io.meshbridge.api.ConnectorsApi;
 import io.meshbridge.api.OpenApi;
 import io.nats.client.Connection;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +22,13 @@ final class ApiWiring {
 
     private final WorkerConfig config;
     private final Connection connection;
+    private final Supplier<ConnectorStates> states;
 
-    ApiWiring(WorkerConfig config, Connection connection) {
+    /** The API on {@code connection}, sharing the durables' readings {@code states} (null until they exist). */
+    ApiWiring(WorkerConfig config, Connection connection, Supplier<ConnectorStates> states) {
         this.config = config;
         this.connection = connection;
+        this.states = states;
     }
 
     WorkerConfig config() {
@@ -48,6 +54,7 @@ final class ApiWiring {
     ApiRouter router(CamelContext context) {
         ApiRouter router = new ApiRouter();
         OpenApi.register(router);
+        ConnectorsApi.register(router, context, states, config.observe().stallAfter(), config.shutdownTimeout());
         return router;
     }
 
