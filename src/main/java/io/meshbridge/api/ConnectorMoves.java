@@ -71,6 +71,8 @@ final class ConnectorMoves {
     void pause(ConnectorStates.Connector c, String reason) throws Exception {
         locked(c, () -> {
             pauseEverywhere(c, reason);
+            LOG.warn("Connector {} (durable {}) paused through the API on every worker: {}", c.routeId(),
+                    ConnectorView.durable(c), reason);
             return null;
         });
     }
@@ -79,6 +81,7 @@ final class ConnectorMoves {
     void resume(ConnectorStates.Connector c) throws Exception {
         locked(c, () -> {
             deletePause(c);
+            LOG.info("Connector {} (durable {}) resumed through the API", c.routeId(), ConnectorView.durable(c));
             long deadline = System.nanoTime() + RESUME_WAIT.toNanos();
             while (view.started(c) && c.paused() && System.nanoTime() < deadline) {
                 Thread.sleep(20); // the consumer hears of the deleted entry through its watch, within moments

@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * The packaged jar ({@code java -jar <mesh.jar> ...}, path from the system property {@code mesh.jar}) run
  * as a separate process in a working directory, its stdout and stderr going to a log file there. The child
  * gets no {@code NATS_*} or {@code MESH_*} variables from the test's environment, and a {@code PATH} with
- * the directory of the harness's nats-server in front.
+ * the directory of the harness's nats-server in front. Public for the tests of the command line against a worker.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern HTTP_PORT = Pattern.compile("HTTP port (\\d+) \\(GET /health\\)");
@@ -103,7 +103,7 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** The HTTP port the worker logged. */
-    int httpPort() {
+    public int httpPort() {
         Matcher m = HTTP_PORT.matcher(output());
         if (!m.find()) {
             throw new AssertionError("worker " + name + " did not log its HTTP port");
@@ -112,7 +112,7 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** Whether the process has ended (for Awaitility's failFast while waiting on its work). */
-    boolean exited() {
+    public boolean exited() {
         return !process.isAlive();
     }
 

@@ -10,14 +10,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The worker processes of a test: printed to stdout when the test fails, killed after it (or after the
- * class, for processes started in {@code @BeforeAll}).
+ * class, for processes started in {@code @BeforeAll}). Public for the tests of the command line against a worker.
  */
-final class Workers implements AfterEachCallback, AfterAllCallback {
+public final class Workers implements AfterEachCallback, AfterAllCallback {
 
     private final List<WorkerProcess> processes = new ArrayList<>();
 
     /** Starts a worker and waits until it has started; see {@link WorkerProcess#startWorker}. */
-    WorkerProcess startWorker(String name, Path workDir, String... extraArgs) throws IOException {
+    public WorkerProcess startWorker(String name, Path workDir, String... extraArgs) throws IOException {
         WorkerProcess w;
         try {
             w = WorkerProcess.startWorker(name, workDir, extraArgs);
