@@ -12,6 +12,7 @@ import io.nats.client.api.ConsumerInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -38,7 +39,7 @@ final class ConnectorView {
         RUNNING;
 
         String json() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
