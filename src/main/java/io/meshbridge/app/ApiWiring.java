@@ -2,12 +2,15 @@ package io.meshbridge.app;
 
 import io.meshbridge.api.ApiAuth;
 import io.meshbridge.api.ApiRouter;
+import io.meshbridge.api.ConnectorStates;
+import io.meshbridge.api.ConnectorsApi;
 import io.meshbridge.api.DeadLetterApi;
 import io.meshbridge.api.HistoryApi;
 import io.meshbridge.api.OpenApi;
 import io.nats.client.Connection;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +26,13 @@ final class ApiWiring {
 
     private final WorkerConfig config;
     private final Connection connection;
+    private final Supplier<ConnectorStates> states;
 
-    ApiWiring(WorkerConfig config, Connection connection) {
+    /** The API on {@code connection}, sharing the durables' readings {@code states} (null until they exist). */
+    ApiWiring(WorkerConfig config, Connection connection, Supplier<ConnectorStates> states) {
         this.config = config;
         this.connection = connection;
+        this.states = states;
     }
 
     WorkerConfig config() {
@@ -58,6 +64,7 @@ final class ApiWiring {
             throw new WorkerException("cannot set up the history API: " + e.getMessage(), e);
         }
         DeadLetterApi.register(router, context, connection);
+        ConnectorsApi.register(router, context, states, config.observe().stallAfter(), config.shutdownTimeout());
         return router;
     }
 

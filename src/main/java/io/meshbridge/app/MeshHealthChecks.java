@@ -1,5 +1,6 @@
 package io.meshbridge.app;
 
+import io.meshbridge.api.ConnectorStates;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.ArrayList;

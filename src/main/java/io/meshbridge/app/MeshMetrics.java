@@ -1,5 +1,6 @@
 package io.meshbridge.app;
 
+import io.meshbridge.api.ConnectorStates;
 import io.meshbridge.archive.camel.ArchiveEndpoint;
 import io.meshbridge.archive.camel.ArchiveProducer;
 import io.meshbridge.camel.ConsumerStats;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
 
 /**
  * Binds the worker's own meters into Camel's Micrometer registry (the one {@code /observe/metrics} exports),
@@ -137,18 +139,27 @@ final class MeshMetrics {
                         .orElse(Double.NaN))
                 .description("Events delivered and not acknowledged on the durable (all workers, last reading)")
                 .tag("route", route).register(registry);
-        Gauge.builder("mesh.connector.in.flight", consumer, MeshConsumer::getInFlight)
+        // the route's consumer of now: a restart of the route (API) creates a new one, with the same counts
+        Gauge.builder("mesh.connector.in.flight", this, m -> m.current(route) == null ? 0
+                        : m.current(route).getInFlight())
                 .description("Deliveries this worker holds unsettled").tag("route", route).register(registry);
-        Gauge.builder("mesh.connector.paused", consumer, c -> new ConnectorStates.Connector(route, c).paused() ? 1 : 0)
+        Gauge.builder("mesh.connector.paused", this, m -> m.current(route) != null
+                        && new ConnectorStates.Connector(route, m.current(route)).paused() ? 1 : 0)
                 .description("1 while the connector is paused on purpose").tag("route", route).register(registry);
-        Gauge.builder("mesh.connector.stalled", consumer, c -> states.stalled(new ConnectorStates.Connector(route, c),
-                        stallAfter, System.nanoTime()) ? 1 : 0)
+        Gauge.builder("mesh.connector.stalled", this, m -> m.current(route) != null && states.stalled(
+                        new ConnectorStates.Connector(route, m.current(route)), stallAfter, System.nanoTime()) ? 1 : 0)
                 .description("1 while the connector is stalled (events pending, nothing settled)")
                 .tag("route", route).register(registry);
         Timer latency = Timer.builder("mesh.connector.processing")
                 .description("From a delivery's arrival to its settlement (ack, retry or dead letter)")
                 .tag("route", route).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         stats.latencySink(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
+    }
+
+    /** The {@code mesh:} consumer of {@code route} now, or {@code null} when the route is gone. */
+    private MeshConsumer current(String route) {
+        Route r = context.getRoute(route);
+        return r != null && r.getConsumer() instanceof MeshConsumer c ? c : null;
     }
 
     private void bindArchive(String directory, ArchiveProducer producer) {

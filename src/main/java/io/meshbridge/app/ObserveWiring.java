@@ -1,6 +1,7 @@
 package io.meshbridge.app;
 
 import io.meshbridge.api.ApiAuth;
+import io.meshbridge.api.ConnectorStates;
 import io.meshbridge.camel.EmitStats;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,7 +27,7 @@ final class ObserveWiring implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final EmitStats emits = new EmitStats();
     private final ProducerTracker producers = new ProducerTracker();
-    private ConnectorStates states;
+    private volatile ConnectorStates states;
     private volatile MeshMetrics metrics;
 
     ObserveWiring(WorkerConfig config, Connection connection) {
@@ -77,6 +78,11 @@ final class ObserveWiring implements AutoCloseable {
         metrics = bound;
         MeshHealthChecks.register(context, connection, states, stream, observe.stallAfter());
         states.start();
+    }
+
+    /** The durables' readings, once the worker has started; {@code null} before. */
+    ConnectorStates states() {
+        return states;
     }
 
     private void refreshMeters() {

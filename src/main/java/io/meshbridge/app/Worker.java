@@ -153,8 +153,8 @@ public final class Worker {
         main.bind("mesh", mesh);
         main.configure().addRoutesBuilder(new HealthRoute(connection));
         main.configure().addRoutesBuilder(IngestWiring.route(config, connection));
-        main.configure().addRoutesBuilder(new ApiWiring(config, connection).route());
         ObserveWiring observe = new ObserveWiring(config, connection);
+        main.configure().addRoutesBuilder(new ApiWiring(config, connection, observe::states).route());
         observe.bind(main);
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -100,7 +100,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private final MeshConfiguration config;
     private final String filter;
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
-    private final ConsumerStats stats = new ConsumerStats();
+    private final ConsumerStats stats;
     private Settlements settlements;
     private Fetcher fetcher;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
@@ -125,6 +125,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.filter = endpoint.getTarget();
+        this.stats = endpoint.consumerStats();
     }
 
     @Override
@@ -142,7 +143,10 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         return gapChecks == null ? null : gapChecks.gaps();
     }
 
-    /** This worker's counts of deliveries and settlements of this consumer (read-only). */
+    /**
+     * This worker's counts of deliveries and settlements of this route's consumers (read-only): kept by the
+     * endpoint, so a restart of the route, which creates a new consumer, goes on counting.
+     */
     public ConsumerStats getStats() {
         return stats;
     }

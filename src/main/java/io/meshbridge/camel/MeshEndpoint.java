@@ -46,6 +46,9 @@ public class MeshEndpoint extends DefaultEndpoint {
     @UriParam
     private final MeshConfiguration configuration;
 
+    /** The counts of this endpoint's consumers: Camel creates a new consumer at every start of the route. */
+    private final ConsumerStats consumerStats = new ConsumerStats();
+
     /** An endpoint for {@code target} with its options. */
     public MeshEndpoint(String uri, MeshComponent component, String target, MeshConfiguration configuration) {
         super(uri, component);
@@ -87,6 +90,11 @@ public class MeshEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("mesh:" + target + " needs a route id or the durable option");
         }
         return Names.token(routeId);
+    }
+
+    /** The counts of the consumers of this endpoint (there is one at a time: one route per endpoint). */
+    ConsumerStats consumerStats() {
+        return consumerStats;
     }
 
     /** The user topic of a {@code mesh:user/<topic>} producer, {@code null} for {@code mesh:emit}. */

@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         description = "Bridge and archival worker for the jb-mesh event bus on NATS JetStream.",
         subcommands = {
             ArchiveCommand.class,
+            ConnectorsCommand.class,
             DlqCommand.class,
             EventsCommand.class,
             HealthCommand.class,

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A worker's working directory for a test: {@code config/application.properties} and {@code routes/}. */
+/**
+ * A worker's working directory for a test: {@code config/application.properties} and {@code routes/}. Public for
+ * the tests of the command line against a worker.
+ */
 public final class WorkDir {
 
     private WorkDir() {
@@ -18,7 +21,8 @@ public final class WorkDir {
      * unlimited stream) with {@code extra} configuration and one route file {@code routes/test.yaml}.
      * The key {@code out.dir} names {@code dir/out}, for routes writing files.
      */
-    public static Path create(Path dir, String natsUrl, String routesYaml, Map<String, String> extra) throws IOException {
+    public static Path create(Path dir, String natsUrl, String routesYaml, Map<String, String> extra)
+            throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("mesh.nats.url", natsUrl);
         p.put("mesh.nats.embedded", "never");

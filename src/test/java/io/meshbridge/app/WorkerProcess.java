@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The packaged jar ({@code java -jar <mesh.jar> ...}, path from the system property {@code mesh.jar}) run
  * as a separate process in a working directory, its stdout and stderr going to a log file there. The child
  * gets no {@code NATS_*} or {@code MESH_*} variables from the test's environment, and a {@code PATH} with
- * the directory of the harness's nats-server in front.
+ * the directory of the harness's nats-server in front. Public for the tests of the command line against a worker.
  */
 public final class WorkerProcess implements AutoCloseable {
 

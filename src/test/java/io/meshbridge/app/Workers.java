@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The worker processes of a test: printed to stdout when the test fails, killed after it (or after the
- * class, for processes started in {@code @BeforeAll}).
+ * class, for processes started in {@code @BeforeAll}). Public for the tests of the command line against a worker.
  */
 public final class Workers implements AfterEachCallback, AfterAllCallback {
 

@@ -241,6 +241,34 @@ class MeshEndpointTest {
     }
 
     @Test
+    void aRepositionedDurablePassesTheStartCheckButNotAnotherFilter() {
+        MeshConfiguration route = new MeshConfiguration();
+        route.setDeliverPolicy("new");
+        ConsumerConfiguration desired = DurableSetup.desired("d", "events.a.*", route, "route-a");
+        ConsumerConfiguration bySeq = DurableSetup.repositioned("d", "events.a.*", route, "route-a", 11, null);
+        assertThat(bySeq.getDeliverPolicy()).isEqualTo(DeliverPolicy.ByStartSequence);
+        assertThat(bySeq.getStartSequence()).isEqualTo(11);
+        assertThat(bySeq.getStartTime()).isNull();
+        assertThat(bySeq.getDescription()).startsWith("mesh-bridge route route-a; repositioned to sequence 11 at ");
+        assertThat(bySeq.getAckWait()).isEqualTo(desired.getAckWait());
+        assertThat(bySeq.getMaxAckPending()).isEqualTo(desired.getMaxAckPending());
+        assertThat(DurableSetup.isRepositioned(bySeq)).isTrue();
+        assertThat(DurableSetup.isRepositioned(desired)).isFalse();
+        assertThat(DurableSetup.conflict("d", desired, bySeq)).isNull();
+        ConsumerConfiguration byTime = DurableSetup.repositioned("d", "events.a.*", route, "route-a", 0,
+                Instant.parse("2026-12-01T10:00:00Z"));
+        assertThat(byTime.getDeliverPolicy()).isEqualTo(DeliverPolicy.ByStartTime);
+        assertThat(byTime.getStartTime().toInstant()).isEqualTo(Instant.parse("2026-12-01T10:00:00Z"));
+        assertThat(byTime.getStartSequence()).isZero();
+        assertThat(DurableSetup.conflict("d", desired, byTime)).isNull();
+        ConsumerConfiguration otherFilter = DurableSetup.repositioned("d", "events.>", route, "route-a", 11, null);
+        assertThat(DurableSetup.conflict("d", desired, otherFilter))
+                .startsWith("durable 'd' exists with filter subject events.> but the route asks for events.a.*");
+        assertThatThrownBy(() -> Reposition.Target.sequence(0)).hasMessageContaining("exactly one");
+        assertThatThrownBy(() -> new Reposition.Target(3, Instant.EPOCH)).hasMessageContaining("exactly one");
+    }
+
+    @Test
     void namesAndPermanentFailures() {
         assertThat(Names.token("archive.main route")).isEqualTo("archive_main_route");
         assertThat(Names.headerValue("a\r\nb\u00e9", 100)).isEqualTo("a  b?");

@@ -1,4 +1,4 @@
-package io.meshbridge.app;
+package io.meshbridge.api;
 
 import io.meshbridge.camel.ConnectorPause;
 import io.meshbridge.camel.MeshConsumer;
@@ -33,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * event counts as stalled, which is rare, since the server splits the pending events between the workers'
  * pull requests.
  *
+ * <p>The worker creates one once its routes have started and closes it before they stop; the health checks,
+ * the meters and the connectors API ({@link ConnectorsApi}) share it, so the API's {@code stalled} is the health
+ * check's.
+ *
  * <p>Thread-safe: readings are replaced whole; {@link #stalled} may be called from any thread.
  */
-final class ConnectorStates implements AutoCloseable {
+public final class ConnectorStates implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorStates.class);
     private static final int STREAM_NOT_FOUND = 10059;
@@ -51,14 +55,21 @@ final class ConnectorStates implements AutoCloseable {
      * @param problem           the durable or the stream is missing (a route restart creates the durable
      *                          again), or {@code null}
      */
-    record Reading(long pending, long ackPending, long pendingSinceNanos, String problem) {
-        boolean anyPending() {
+    public record Reading(long pending, long ackPending, long pendingSinceNanos, String problem) {
+        /** Whether events were pending or unacknowledged. */
+        public boolean anyPending() {
             return pending + ackPending > 0;
         }
     }
 
-    /** The stream's state at the last reading: exists, missing, or unknown (with why). */
-    record StreamState(boolean read, boolean exists, String problem) {
+    /**
+     * The stream's state at the last reading: exists, missing, or unknown (with why).
+     *
+     * @param read    whether the last reading got an answer
+     * @param exists  whether the stream exists (when read)
+     * @param problem why it could not be read, or {@code null}
+     */
+    public record StreamState(boolean read, boolean exists, String problem) {
     }
 
     private final CamelContext context;
@@ -71,8 +82,8 @@ final class ConnectorStates implements AutoCloseable {
     private ScheduledExecutorService thread;
 
     /** Readings of {@code stream} and the durables every {@code pollInterval}, each followed by {@code afterPoll}. */
-    ConnectorStates(CamelContext context, Connection connection, String stream, Duration pollInterval,
-                    Runnable afterPoll) {
+    public ConnectorStates(CamelContext context, Connection connection, String stream, Duration pollInterval,
+                           Runnable afterPoll) {
         this.context = context;
         this.connection = connection;
         this.stream = stream;
@@ -81,7 +92,7 @@ final class ConnectorStates implements AutoCloseable {
     }
 
     /** Reads now and then every poll interval. */
-    void start() {
+    public void start() {
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "MeshObserve");
             t.setDaemon(true);
@@ -98,7 +109,12 @@ final class ConnectorStates implements AutoCloseable {
     }
 
     /** The routes with a {@code mesh:} consumer, by route id, in the context's order. */
-    List<Connector> connectors() {
+    public List<Connector> connectors() {
+        return connectors(context);
+    }
+
+    /** The routes of {@code context} with a {@code mesh:} consumer, in the context's order. */
+    public static List<Connector> connectors(CamelContext context) {
         List<Connector> out = new ArrayList<>();
         for (Route route : context.getRoutes()) {
             if (route.getConsumer() instanceof MeshConsumer consumer) {
@@ -108,26 +124,32 @@ final class ConnectorStates implements AutoCloseable {
         return out;
     }
 
-    /** A route and its consumer. */
-    record Connector(String routeId, MeshConsumer consumer) {
+    /**
+     * A route and its consumer.
+     *
+     * @param routeId  the route's id
+     * @param consumer its {@code mesh:} consumer
+     */
+    public record Connector(String routeId, MeshConsumer consumer) {
         /** Whether the connector's pause entry says paused. */
-        boolean paused() {
+        public boolean paused() {
             ConnectorPause pause = consumer.getPause();
             return pause != null && pause.paused();
         }
     }
 
     /** The last reading of {@code routeId}'s durable. */
-    Optional<Reading> reading(String routeId) {
+    public Optional<Reading> reading(String routeId) {
         return Optional.ofNullable(readings.get(routeId));
     }
 
-    StreamState streamState() {
+    /** The stream's state at the last reading. */
+    public StreamState streamState() {
         return streamState;
     }
 
     /** Whether {@code connector} is stalled at {@code nowNanos} (see the class comment). */
-    boolean stalled(Connector connector, Duration stallAfter, long nowNanos) {
+    public boolean stalled(Connector connector, Duration stallAfter, long nowNanos) {
         var status = context.getRouteController().getRouteStatus(connector.routeId());
         if (status == null || !status.isStarted() || connector.paused()) {
             return false;
@@ -154,7 +176,7 @@ final class ConnectorStates implements AutoCloseable {
     }
 
     /** One reading of the stream and of every connector's durable. */
-    void poll() {
+    public void poll() {
         if (connection.getStatus() != Connection.Status.CONNECTED) {
             streamState = new StreamState(false, false, "NATS connection " + connection.getStatus());
             return;
