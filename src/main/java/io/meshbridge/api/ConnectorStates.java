@@ -1,6 +1,7 @@
 package io.meshbridge.api;
 
 import io.meshbridge.camel.ConnectorPause;
+import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.camel.MeshConsumer;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -72,12 +73,28 @@ public final class ConnectorStates implements AutoCloseable {
     public record StreamState(boolean read, boolean exists, String problem) {
     }
 
+    /**
+     * The dead-letter stream {@value MeshConstants#DLQ_STREAM} at the last reading that found it.
+     *
+     * @param messages dead letters held
+     * @param bytes    their size on the server
+     */
+    public record DeadLetterDepth(long messages, long bytes) {
+        /** Requires counts of 0 or more. */
+        public DeadLetterDepth {
+            if (messages < 0 || bytes < 0) {
+                throw new IllegalArgumentException("negative depth");
+            }
+        }
+    }
+
     private final CamelContext context;
     private final Connection connection;
     private final String stream;
     private final Duration pollInterval;
     private final Runnable afterPoll;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private volatile DeadLetterDepth deadLetters;
     private volatile StreamState streamState = new StreamState(false, false, "not read yet");
     private ScheduledExecutorService thread;
 
@@ -148,6 +165,11 @@ public final class ConnectorStates implements AutoCloseable {
         return streamState;
     }
 
+    /** The dead-letter stream's depth at the last reading that found it, or {@code null} before. */
+    public DeadLetterDepth deadLetters() {
+        return deadLetters;
+    }
+
     /** Whether {@code connector} is stalled at {@code nowNanos} (see the class comment). */
     public boolean stalled(Connector connector, Duration stallAfter, long nowNanos) {
         var status = context.getRouteController().getRouteStatus(connector.routeId());
@@ -189,6 +211,12 @@ public final class ConnectorStates implements AutoCloseable {
             } catch (JetStreamApiException e) {
                 streamState = e.getApiErrorCode() == STREAM_NOT_FOUND ? new StreamState(true, false, null)
                         : new StreamState(false, false, e.getMessage());
+            }
+            try {
+                io.nats.client.api.StreamState dlq = jsm.getStreamInfo(MeshConstants.DLQ_STREAM).getStreamState();
+                deadLetters = new DeadLetterDepth(dlq.getMsgCount(), dlq.getByteCount());
+            } catch (JetStreamApiException e) {
+                deadLetters = e.getApiErrorCode() == STREAM_NOT_FOUND ? new DeadLetterDepth(0, 0) : deadLetters;
             }
             long now = System.nanoTime();
             List<Connector> connectors = connectors();

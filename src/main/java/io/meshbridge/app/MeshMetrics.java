@@ -66,6 +66,10 @@ final class MeshMetrics {
                 .description("Reconnects of the NATS connection").register(registry);
         Gauge.builder("mesh.stream.missing", states, s -> s.streamState().read() && !s.streamState().exists() ? 1 : 0)
                 .description("1 when the last reading found the event stream missing").register(registry);
+        Gauge.builder("mesh.dlq.messages", states, s -> s.deadLetters() == null ? Double.NaN : s.deadLetters().messages())
+                .description("Dead letters held in MESH_DLQ (last reading)").register(registry);
+        Gauge.builder("mesh.dlq.bytes", states, s -> s.deadLetters() == null ? Double.NaN : s.deadLetters().bytes())
+                .description("Size of MESH_DLQ on the server (last reading)").baseUnit("bytes").register(registry);
     }
 
     /** Registers the meters of what is new since the last call. */

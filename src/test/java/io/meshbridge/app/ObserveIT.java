@@ -117,7 +117,8 @@ class ObserveIT {
                         && metric(scrape(w), "mesh_connector_acknowledged_total", "route", "obs") == 9
                         && metric(scrape(w), "mesh_connector_dead_lettered_total", "route", "obs") == 1);
         // the gauges follow the server at the next reading
-        await().atMost(DONE).until(() -> metric(scrape(w), "mesh_connector_ack_pending", "route", "obs") == 0);
+        await().atMost(DONE).until(() -> metric(scrape(w), "mesh_connector_ack_pending", "route", "obs") == 0
+                && metric(scrape(w), "mesh_dlq_messages") == 1);
 
         String m = scrape(w);
         // 10 first deliveries, the second ones of obs-3, obs-7 and obs-9
@@ -137,6 +138,9 @@ class ObserveIT {
         assertThat(metric(m, "mesh_emit_total", "route", "obs", "outcome", "duplicate")).isEqualTo(0);
         assertThat(metric(m, "mesh_emit_total", "route", "obs", "outcome", "failed")).isEqualTo(0);
         assertThat(metric(m, "mesh_nats_connected")).isEqualTo(1);
+        assertThat(metric(m, "mesh_dlq_messages")).isEqualTo(1);
+        assertThat(metric(m, "mesh_dlq_bytes")).isPositive();
+        assertThat(metric(m, "mesh_connector_gaps_total", "route", "obs")).isEqualTo(0);
         assertThat(m).as("Camel's per-exchange route meters are off by default (hot path)")
                 .doesNotContain("camel_exchanges_total");
 
