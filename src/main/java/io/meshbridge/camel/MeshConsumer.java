@@ -101,23 +101,17 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private final String filter;
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
     private final ConsumerStats stats;
-    private Settlements settlements;
     private Fetcher fetcher;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
     private KeepAlive keepAlive;
-    private JetStream js;
-    private EventCodec codec;
     private String stream;
     private String durable;
     private String routeLabel;
-    private String deadLetterSubject;
-    private List<Duration> backoff;
     // retention gaps: first check at start, then periodic; its event before the first dispatch (RetentionGaps)
     private GapChecks gapChecks;
     private ConnectorPause pause;
     private volatile Redrives redrives;
-    private final Object fetchLock = new Object();
-    private boolean fetchAllowed; // guarded by fetchLock
+    private final FetchSwitch fetching = new FetchSwitch(this::startFetching, this::stopFetching, () -> pause);
 
     /** A consumer of {@code endpoint}'s subject filter feeding {@code processor}. */
     public MeshConsumer(MeshEndpoint endpoint, Processor processor) {
@@ -165,12 +159,11 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         stream = endpoint.streamName();
         durable = endpoint.durableName(getRouteId());
         routeLabel = getRouteId() != null ? getRouteId() : config.getDurable();
-        deadLetterSubject = DeadLetters.subject(routeLabel);
-        backoff = config.backoffDelays();
-        codec = Bus.codecFor(connection);
-        js = connection.jetStream();
+        List<Duration> backoff = config.backoffDelays();
+        EventCodec codec = Bus.codecFor(connection);
+        JetStream js = connection.jetStream();
         Duration deadLetterWindow = DeadLetters.ensureStream(connection);
-        settlements = new Settlements(js, deadLetterSubject, routeLabel, durable,
+        Settlements settlements = new Settlements(js, DeadLetters.subject(routeLabel), routeLabel, durable,
                 DeadLetters.retryDelay(backoff, deadLetterWindow), stats, this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         redrives = new Redrives(this, config, codec, routeLabel, connection.jetStreamManagement(),
@@ -185,11 +178,10 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
         gapChecks.start();
         pause = ConnectorPause.start(connection, streamConfig.getReplicas(), durable, routeLabel,
-                endpoint.getComponent().getNodeName(), () -> allowFetching(null), executors, this);
-
+                endpoint.getComponent().getNodeName(), () -> fetching.set(null), executors, this);
         keepAlive = new KeepAlive(inFlight, durable, config.getAckWait(), config.getMaxProcessingTime());
         keepAlive.start(executors, this);
-        allowFetching(Boolean.TRUE);
+        fetching.set(Boolean.TRUE);
         LOG.info("Consuming {} from stream {} with durable {} ({} thread(s), batch {}, max ack pending {})",
                 filter, stream, durable, config.getConcurrentConsumers(), config.getBatchSize(),
                 config.getMaxAckPending());
@@ -197,29 +189,14 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
 
     @Override
     protected void doSuspend() throws Exception {
-        allowFetching(Boolean.FALSE);
+        fetching.set(Boolean.FALSE);
         super.doSuspend();
     }
 
     @Override
     protected void doResume() throws Exception {
         super.doResume();
-        allowFetching(Boolean.TRUE);
-    }
-
-    /**
-     * Camel's say ({@code allowed}: started, not suspended or stopping; null keeps the last) and the pause decide
-     * together, one at a time, whether this consumer fetches.
-     */
-    private void allowFetching(Boolean allowed) {
-        synchronized (fetchLock) {
-            fetchAllowed = allowed != null ? allowed : fetchAllowed;
-            if (fetchAllowed && (pause == null || !pause.paused())) {
-                startFetching();
-            } else {
-                stopFetching();
-            }
-        }
+        fetching.set(Boolean.TRUE);
     }
 
     /**
@@ -247,7 +224,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
 
     @Override
     protected void doStop() throws Exception {
-        allowFetching(Boolean.FALSE);
+        fetching.set(Boolean.FALSE);
         if (!inFlight.isEmpty()) {
             LOG.warn("Stopping durable {} with {} message(s) unacknowledged; the server redelivers them after ackWait",
                     durable, inFlight.size());
