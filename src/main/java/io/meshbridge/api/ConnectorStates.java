@@ -197,6 +197,20 @@ public final class ConnectorStates implements AutoCloseable {
         }
     }
 
+    /** The dead-letter stream's depth; a failed read (a timeout) keeps the last, and the stream's state as read. */
+    private void readDeadLetters(io.nats.client.JetStreamManagement jsm) {
+        try {
+            io.nats.client.api.StreamState dlq = jsm.getStreamInfo(MeshConstants.DLQ_STREAM).getStreamState();
+            deadLetters = new DeadLetterDepth(dlq.getMsgCount(), dlq.getByteCount());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                deadLetters = new DeadLetterDepth(0, 0);
+            }
+        } catch (IOException e) {
+            LOG.debug("Reading {} failed: {}", MeshConstants.DLQ_STREAM, e.toString());
+        }
+    }
+
     /** One reading of the stream and of every connector's durable. */
     public void poll() {
         if (connection.getStatus() != Connection.Status.CONNECTED) {
@@ -212,12 +226,7 @@ public final class ConnectorStates implements AutoCloseable {
                 streamState = e.getApiErrorCode() == STREAM_NOT_FOUND ? new StreamState(true, false, null)
                         : new StreamState(false, false, e.getMessage());
             }
-            try {
-                io.nats.client.api.StreamState dlq = jsm.getStreamInfo(MeshConstants.DLQ_STREAM).getStreamState();
-                deadLetters = new DeadLetterDepth(dlq.getMsgCount(), dlq.getByteCount());
-            } catch (JetStreamApiException e) {
-                deadLetters = e.getApiErrorCode() == STREAM_NOT_FOUND ? new DeadLetterDepth(0, 0) : deadLetters;
-            }
+            readDeadLetters(jsm);
             long now = System.nanoTime();
             List<Connector> connectors = connectors();
             readings.keySet().retainAll(connectors.stream().map(Connector::routeId).toList());
