@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -38,29 +37,20 @@ final class ConnectorsCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The options of every subcommand: where the worker is, how long to wait, and the output. */
+    /** The options of every subcommand: the worker ({@link ApiTarget}) and the output. */
     static final class ApiOptions {
         @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
-        @Option(names = "--api", paramLabel = "URL",
-                description = "the worker's HTTP base URL (default: http://127.0.0.1:$MESH_HTTP_PORT, port 8080"
-                        + " when unset)")
-        String api;
-
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
-                converter = HealthCommand.TimeoutConverter.class,
-                description = "time allowed to connect and to answer, e.g. 60s, 500ms; a restart or a position"
-                        + " waits up to twice the worker's mesh.shutdown.timeout (default: ${DEFAULT-VALUE})")
-        Duration timeout;
+        @Mixin
+        ApiTarget target;
 
         @Option(names = "--json", description = "print the API's JSON answer instead")
         boolean json;
 
-        Map<String, String> env = System.getenv();
-
+        /** A restart or a position waits up to twice the worker's mesh.shutdown.timeout: 60 s by default. */
         ApiClient client() {
-            return ApiClient.of(spec.commandLine(), api, timeout, env);
+            return target.client(spec.commandLine(), Duration.ofSeconds(60));
         }
 
         PrintWriter out() {

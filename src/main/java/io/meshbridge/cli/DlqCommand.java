@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,35 +34,13 @@ final class DlqCommand {
     private static final Pattern ID = Pattern.compile("[1-9][0-9]{0,17}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The environment the token and the default port come from (tests replace it). */
-    Map<String, String> env = System.getenv();
-
-    /** {@code --api} and {@code --timeout} of every subcommand. */
-    static final class ApiOptions {
-        @Option(names = "--api", paramLabel = "URL",
-                description = "the worker's HTTP base URL (default: http://127.0.0.1:$MESH_HTTP_PORT, port 8080"
-                        + " when unset)")
-        String api;
-
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = HealthCommand.TimeoutConverter.class,
-                description = "time allowed to connect and for each answer, e.g. 30s, 5m (default: 10s; redrive 10m)")
-        Duration timeout;
-
-        ApiClient client(CommandSpec spec, DlqCommand parent, Duration fallback) {
-            return ApiClient.of(spec.commandLine(), api, timeout != null ? timeout : fallback, parent.env);
-        }
-    }
-
     /** {@code dlq ls}. */
     @Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
             description = {"List dead letters, oldest first: id, route, attempts, when, error.",
                 "With --json one dead letter per line as the API gives it (with its event)."})
     static final class Ls implements Callable<Integer> {
-        @ParentCommand
-        DlqCommand parent;
-
         @Mixin
-        ApiOptions options;
+        ApiTarget options;
 
         @Spec
         CommandSpec spec;
@@ -87,7 +63,7 @@ final class DlqCommand {
             if (limit < 1) {
                 throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
             }
-            ApiClient client = options.client(spec, parent, Duration.ofSeconds(10));
+            ApiClient client = options.client(spec.commandLine(), Duration.ofSeconds(10));
             PrintWriter out = spec.commandLine().getOut();
             List<JsonNode> rows = new ArrayList<>();
             int shown = 0;
@@ -128,11 +104,8 @@ final class DlqCommand {
             description = {"Send dead letters back to the route that failed them, and only to it (never published",
                 "again). Each one the route then processes is deleted. Exit 1 unless every one was redriven."})
     static final class Redrive implements Callable<Integer> {
-        @ParentCommand
-        DlqCommand parent;
-
         @Mixin
-        ApiOptions options;
+        ApiTarget options;
 
         @Spec
         CommandSpec spec;
@@ -171,7 +144,7 @@ final class DlqCommand {
                 }
                 body.put("limit", limit);
             }
-            JsonNode answer = options.client(spec, parent, Duration.ofMinutes(10)).post("/dlq/redrive", body);
+            JsonNode answer = options.client(spec.commandLine(), Duration.ofMinutes(10)).post("/dlq/redrive", body);
             PrintWriter out = spec.commandLine().getOut();
             out.println("redriven " + answer.path("redriven").asLong());
             for (JsonNode f : answer.path("failed")) {
@@ -193,11 +166,8 @@ final class DlqCommand {
             description = {"Delete dead letters. One line per id; an unknown one is said on stderr and the others",
                 "are still deleted (exit 1)."})
     static final class Rm implements Callable<Integer> {
-        @ParentCommand
-        DlqCommand parent;
-
         @Mixin
-        ApiOptions options;
+        ApiTarget options;
 
         @Spec
         CommandSpec spec;
@@ -208,7 +178,7 @@ final class DlqCommand {
         @Override
         public Integer call() throws InterruptedException {
             ids.forEach(id -> requireId(spec, id));
-            ApiClient client = options.client(spec, parent, Duration.ofSeconds(10));
+            ApiClient client = options.client(spec.commandLine(), Duration.ofSeconds(10));
             PrintWriter out = spec.commandLine().getOut();
             int exit = 0;
             for (String id : ids) {

@@ -172,7 +172,7 @@ class ConnectorsCommandIT {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
         for (CommandLine sub : cl.getSubcommands().get("connectors").getSubcommands().values()) {
-            ((ConnectorsCommand.ApiOptions) sub.getCommandSpec().mixins().get("options").userObject()).env = env;
+            ((ConnectorsCommand.ApiOptions) sub.getCommandSpec().mixins().get("options").userObject()).target.env = env;
         }
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());

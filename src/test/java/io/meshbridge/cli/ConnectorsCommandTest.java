@@ -54,7 +54,7 @@ class ConnectorsCommandTest {
             StringWriter err = new StringWriter();
             CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
             for (CommandLine sub : cl.getSubcommands().get("connectors").getSubcommands().values()) {
-                ((ConnectorsCommand.ApiOptions) sub.getCommandSpec().mixins().get("options").userObject()).env =
+                ((ConnectorsCommand.ApiOptions) sub.getCommandSpec().mixins().get("options").userObject()).target.env =
                         Map.of();
             }
             assertThat(cl.execute(args)).as(String.join(" ", args)).isEqualTo(2);

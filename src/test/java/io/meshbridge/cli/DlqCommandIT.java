@@ -63,7 +63,9 @@ class DlqCommandIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
-        ((DlqCommand) cl.getSubcommands().get("dlq").getCommand()).env = env;
+        for (CommandLine sub : cl.getSubcommands().get("dlq").getSubcommands().values()) {
+            ((ApiTarget) sub.getCommandSpec().mixins().get("options").userObject()).env = env;
+        }
         List<String> all = new ArrayList<>(List.of(args));
         if (args.length > 1) {
             all.addAll(2, List.of("--api", api));
