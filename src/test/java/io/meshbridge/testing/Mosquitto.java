@@ -111,7 +111,7 @@ public final class Mosquitto implements AutoCloseable {
                 + "max_queued_messages 0\n"
                 + "max_inflight_messages 20\n"
                 + "log_dest file " + log + "\n"
-                + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+                + "log_type all\n"
                 + "user root\n"
                 + extraConfig;
         try {
@@ -150,6 +150,11 @@ public final class Mosquitto implements AutoCloseable {
     /** {@code tcp://127.0.0.1:<port>}. */
     public synchronized String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** How many times the broker was started (its runs' logs are numbered 1, 2, ...). */
+    public synchronized int starts() {
+        return starts;
     }
 
     public synchronized int port() {
@@ -192,6 +197,35 @@ public final class Mosquitto implements AutoCloseable {
         } finally {
             LIVE.remove(process);
         }
+    }
+
+    /**
+     * How many QoS 1 messages the broker had sent to {@code clientId} and not seen acknowledged when its run
+     * {@code run} (1 for the first start) ended, read from that run's log (every packet is logged): what the
+     * broker sends again to a resumed session, so the most a subscriber can receive twice across that stop.
+     */
+    public synchronized int unacknowledgedAtEnd(String clientId, int run) {
+        java.util.Set<String> sent = new java.util.HashSet<>();
+        java.util.regex.Pattern out = java.util.regex.Pattern.compile("Sending PUBLISH to " + java.util.regex.Pattern
+                .quote(clientId) + " \\(d[01], q1, r[01], m(\\d+),");
+        java.util.regex.Pattern ack = java.util.regex.Pattern.compile("Received PUBACK from " + java.util.regex.Pattern
+                .quote(clientId) + " \\(Mid: (\\d+),");
+        try {
+            for (String line : Files.readAllLines(dir.resolve("mosquitto-" + run + ".log"), StandardCharsets.UTF_8)) {
+                java.util.regex.Matcher m = out.matcher(line);
+                if (m.find()) {
+                    sent.add(m.group(1));
+                    continue;
+                }
+                m = ack.matcher(line);
+                if (m.find()) {
+                    sent.remove(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sent.size();
     }
 
     /** The current run's log. */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The producer of {@code bridge:mqtt-ingest}: turns the MQTT message of an {@code mqtt-broker:} consumer's
- * exchange into an event {@code user.<topic>} and returns only once the stream stored it, so camel-paho-mqtt5
+ * exchange into an event {@code user.<topic>} and returns only once the stream stored it, so the consumer
  * acknowledges the message (PUBACK) only then.
  *
  * <p><b>Rules</b>, those of the HTTP ingest: the topic by the settings' {@link io.meshbridge.bridge.TopicMapping}
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * without being emitted (the loop guard).
  *
  * <p><b>Waiting.</b> While the stream does not acknowledge (NATS down), the emit is retried with the same id,
- * on this thread (camel-paho-mqtt5's callback thread, so later messages wait: order is kept); a long outage
+ * on this thread (the consumer's, paho's callback thread, so later messages wait: order is kept); a long outage
  * can make the broker drop the connection, which then delivers the unacknowledged messages again. At stop a
  * message not yet stored fails its exchange: no PUBACK, the broker delivers it again to the next session.
  * Thread-safe.
