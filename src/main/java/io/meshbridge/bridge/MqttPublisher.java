@@ -6,8 +6,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -40,7 +45,9 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  * message not acknowledged within {@code timeout} of {@link #publish} fails retriably (it may still be
  * delivered: a retry can duplicate it); one that timed out while still queued is not sent.
  *
- * <p>Thread-safe; futures complete on paho's threads or the sending thread.
+ * <p>Thread-safe; futures complete on one completing thread ({@code MqttBridgeDone}), in PUBACK order, so that
+ * what a caller does on completion never holds paho's threads; failures at a disconnect or a timeout complete on
+ * paho's or a timer's thread.
  */
 public final class MqttPublisher implements AutoCloseable {
 
@@ -51,11 +58,13 @@ public final class MqttPublisher implements AutoCloseable {
     private final Duration timeout;
     private final int window;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
-    private final java.util.Set<Pending> unacked = new java.util.HashSet<>(); // guarded by this
+    private final Set<Pending> unacked = new java.util.HashSet<>(); // guarded by this
     private int inFlight; // guarded by this
     private boolean connected; // guarded by this
     private boolean closed; // guarded by this
     private final Thread sender;
+    /** Completes the futures, in PUBACK order, off paho's thread (which also reads the socket). */
+    private final ExecutorService completions;
 
     private record Pending(String topic, MqttMessage message, CompletableFuture<Void> done) {
     }
@@ -86,6 +95,11 @@ public final class MqttPublisher implements AutoCloseable {
         synchronized (this) {
             connected = true;
         }
+        completions = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "MqttBridgeDone[" + connection.clientId() + "]");
+            t.setDaemon(true);
+            return t;
+        });
         sender = new Thread(this::sendLoop, "MqttBridgeSend[" + connection.clientId() + "]");
         sender.setDaemon(true);
         sender.start();
@@ -118,7 +132,7 @@ public final class MqttPublisher implements AutoCloseable {
             notifyAll();
         }
         return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
-                CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException
+                CompletableFuture.failedFuture(e instanceof TimeoutException
                         ? new SendException("no PUBACK from " + connection.brokerUrl() + " within "
                         + timeout.toMillis() + " ms", false) : e));
     }
@@ -193,18 +207,36 @@ public final class MqttPublisher implements AutoCloseable {
             int[] codes = token.getReasonCodes();
             int code = codes == null || codes.length == 0 ? 0 : codes[0];
             if (code < 0x80) {
-                pending.done().complete(null);
+                complete(pending, null);
             } else {
-                pending.done().completeExceptionally(new SendException("the broker refused the message on "
-                        + pending.topic() + ": PUBACK reason code 0x" + Integer.toHexString(code), permanent(code)));
+                complete(pending, new SendException("the broker refused the message on " + pending.topic()
+                        + ": PUBACK reason code 0x" + Integer.toHexString(code), permanent(code)));
             }
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable error) {
             released(pending);
-            pending.done().completeExceptionally(new SendException("publish to " + connection.brokerUrl()
-                    + " failed: " + (error instanceof MqttException m ? describe(m) : String.valueOf(error)), false));
+            complete(pending, new SendException("publish to " + connection.brokerUrl() + " failed: "
+                    + (error instanceof MqttException m ? describe(m) : String.valueOf(error)), false));
+        }
+    }
+
+    private void complete(Pending pending, SendException failure) {
+        try {
+            completions.execute(() -> {
+                if (failure == null) {
+                    pending.done().complete(null);
+                } else {
+                    pending.done().completeExceptionally(failure);
+                }
+            });
+        } catch (RejectedExecutionException closed) { // closing: complete here
+            if (failure == null) {
+                pending.done().complete(null);
+            } else {
+                pending.done().completeExceptionally(failure);
+            }
         }
     }
 
@@ -306,6 +338,7 @@ public final class MqttPublisher implements AutoCloseable {
         } catch (MqttException e) {
             LOG.log(System.Logger.Level.DEBUG, "MQTT close: {0}", describe(e));
         }
+        completions.shutdown();
         try {
             sender.join(2000);
         } catch (InterruptedException e) {

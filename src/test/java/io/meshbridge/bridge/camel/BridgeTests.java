@@ -95,6 +95,32 @@ final class BridgeTests {
         return seqs;
     }
 
+    /** How many messages {@code stream} holds on {@code subject}. */
+    static long count(Connection nc, String stream, String subject) throws Exception {
+        Long n = nc.jetStreamManagement().getStreamInfo(stream,
+                io.nats.client.api.StreamInfoOptions.filterSubjects(subject)).getStreamState().getSubjectMap().get(subject);
+        return n == null ? 0 : n;
+    }
+
+    /** Every message of {@code stream} on {@code subject} (a filter), in order, read with an ordered consumer. */
+    static List<io.nats.client.Message> messages(Connection nc, String stream, String subject) throws Exception {
+        List<io.nats.client.Message> out = new ArrayList<>();
+        long expected = nc.jetStreamManagement().getStreamInfo(stream,
+                io.nats.client.api.StreamInfoOptions.filterSubjects(subject)).getStreamState().getSubjectMap().values()
+                .stream().mapToLong(Long::longValue).sum();
+        if (expected == 0) {
+            return out;
+        }
+        try (io.nats.client.FetchConsumer fetch = nc.jetStream().getStreamContext(stream).createOrderedConsumer(
+                new io.nats.client.api.OrderedConsumerConfiguration().filterSubject(subject))
+                .fetchMessages((int) expected)) {
+            for (io.nats.client.Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /** The {@code n} of an event envelope made by {@link #event}. */
     static int numberOf(byte[] envelope) {
         String s = new String(envelope, StandardCharsets.UTF_8);

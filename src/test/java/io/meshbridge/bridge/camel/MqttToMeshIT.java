@@ -13,7 +13,6 @@ import io.meshbridge.testing.Mosquitto;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
-import io.nats.client.api.StreamInfoOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,14 +68,12 @@ class MqttToMeshIT {
     }
 
     private static long count(String subject) throws Exception {
-        Long n = nc.jetStreamManagement().getStreamInfo(STREAM, StreamInfoOptions.filterSubjects(subject))
-                .getStreamState().getSubjectMap().get(subject);
-        return n == null ? 0 : n;
+        return BridgeTests.count(nc, STREAM, subject);
     }
 
     private static List<Integer> numbers(String subject) throws Exception {
         List<Integer> out = new ArrayList<>();
-        for (MessageInfo m : MeshTests.messages(nc, STREAM, subject)) {
+        for (io.nats.client.Message m : BridgeTests.messages(nc, STREAM, subject)) {
             out.add(JSON.readTree(m.getData()).path("data").path("n").asInt());
         }
         return out;
@@ -107,7 +104,7 @@ class MqttToMeshIT {
                 expected.add(i);
             }
             assertThat(numbers("events.user.in1.sensor")).isEqualTo(expected);
-            JsonNode first = JSON.readTree(MeshTests.messages(nc, STREAM, "events.user.in1.sensor").get(0).getData());
+            JsonNode first = JSON.readTree(BridgeTests.messages(nc, STREAM, "events.user.in1.sensor").get(0).getData());
             assertThat(first.path("type").asText()).isEqualTo("user.in1.sensor");
             assertThat(first.path("node").asText()).isEqualTo("test-node");
             assertThat(first.path("data").toString()).isEqualTo("{\"n\":0}");
@@ -150,7 +147,7 @@ class MqttToMeshIT {
             publishing.get(LONG.toSeconds(), TimeUnit.SECONDS);
             await().atMost(LONG).until(() -> count("events.user.in3.sensor") >= 10_000);
             // whatever the broker or the publisher sent twice carries the same id: the stream keeps one
-            List<MessageInfo> stored = MeshTests.messages(nc, STREAM, "events.user.in3.sensor");
+            List<io.nats.client.Message> stored = BridgeTests.messages(nc, STREAM, "events.user.in3.sensor");
             assertThat(stored).hasSize(10_000);
             assertThat(stored.get(7).getHeaders().getFirst("Nats-Msg-Id")).isEqualTo("mqtt:in3.sensor:m-7");
             assertThat(new HashSet<>(numbers("events.user.in3.sensor"))).hasSize(10_000);
@@ -198,7 +195,7 @@ class MqttToMeshIT {
             assertThat(data("events.user.dev.a.b_c")).isEqualTo("{\"payload\":\"[1,2]\"}");
             assertThat(data("events.user.dev.text")).isEqualTo("{\"payload\":\"hello\"}");
             assertThat(data("events.user.dev.bin")).isEqualTo("{\"payload_b64\":\"/wAB\"}");
-            MessageInfo foreign = MeshTests.messages(nc, STREAM, "events.user.dev.foreign").get(0);
+            io.nats.client.Message foreign = BridgeTests.messages(nc, STREAM, "events.user.dev.foreign").get(0);
             assertThat(foreign.getHeaders().getFirst(MeshOrigin.HEADER)).isEqualTo("OTHER@2026-01-01T00:00:00Z");
             assertThat(JSON.readTree(foreign.getData()).path("node").asText()).isEqualTo("plant-7");
             assertThat(count("events.user.dev.own")).isZero();
@@ -212,7 +209,7 @@ class MqttToMeshIT {
     }
 
     private static String data(String subject) throws Exception {
-        return JSON.readTree(MeshTests.messages(nc, STREAM, subject).get(0).getData()).path("data").toString();
+        return JSON.readTree(BridgeTests.messages(nc, STREAM, subject).get(0).getData()).path("data").toString();
     }
 
     @Test
