@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -58,7 +60,7 @@ public final class MqttPublisher implements AutoCloseable {
     private final Duration timeout;
     private final int window;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
-    private final Set<Pending> unacked = new java.util.HashSet<>(); // guarded by this
+    private final Set<Pending> unacked = new HashSet<>(); // guarded by this
     private int inFlight; // guarded by this
     private boolean connected; // guarded by this
     private boolean closed; // guarded by this
@@ -176,9 +178,13 @@ public final class MqttPublisher implements AutoCloseable {
                 synchronized (this) {
                     inFlight--;
                     unacked.remove(next);
-                    if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED) {
-                        connected = false; // the disconnect callback may still be on its way; retry after it
-                        queue.addFirst(next);
+                    if (e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED && !closed) {
+                        queue.addFirst(next); // between a drop and its callback: try again in a moment
+                        try {
+                            wait(50);
+                        } catch (InterruptedException stop) {
+                            return;
+                        }
                         continue;
                     }
                 }

@@ -1,5 +1,6 @@
 package io.meshbridge.bridge.camel;
 
+import io.meshbridge.bridge.MeshOrigin;
 import io.meshbridge.bridge.NatsPublisher;
 import io.meshbridge.bridge.SubjectMapping;
 import io.meshbridge.events.NatsConnectionConfig;
@@ -67,8 +68,8 @@ public class NatsBridgeSettings {
             throw new IllegalArgumentException("bridge parameters of the remote NATS: " + e.getMessage(), e);
         }
         String id = Params.text(meshId);
-        if (id != null && io.meshbridge.bridge.MeshOrigin.problem(id) != null) {
-            throw new IllegalArgumentException("bridge parameter meshId " + io.meshbridge.bridge.MeshOrigin.problem(id));
+        if (id != null && MeshOrigin.problem(id) != null) {
+            throw new IllegalArgumentException("bridge parameter meshId " + MeshOrigin.problem(id));
         }
         return new Options(connection, SubjectMapping.requireNatsPrefix("bridge parameter subjectPrefix",
                 subjectPrefix == null ? null : subjectPrefix.trim()), NatsPublisher.Mode.parse("bridge parameter mode",
