@@ -165,7 +165,7 @@ class MeshToMqttIT {
 
     @Test
     void overTlsWithAPasswordBothWaysTheSecretStaysOutOfEveryUri() throws Exception {
-        io.meshbridge.webhook.TestPki pki = io.meshbridge.webhook.TestPki.create(dir);
+        io.meshbridge.testing.TestPki pki = io.meshbridge.testing.TestPki.create(dir);
         String password = "mqtt-s3cret-" + System.nanoTime();
         Path passwords = dir.resolve("passwords");
         Process p = new ProcessBuilder("mosquitto_passwd", "-b", "-c", passwords.toString(), "bridge", password)
