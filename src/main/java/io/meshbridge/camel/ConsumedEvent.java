@@ -5,6 +5,7 @@ import io.meshbridge.events.EventDecodeException;
 import io.meshbridge.events.EventHead;
 import io.meshbridge.events.ReceivedEvent;
 import io.meshbridge.events.StreamPosition;
+import io.nats.client.impl.Headers;
 
 /**
  * The event a {@code mesh:} consumer delivered in an exchange, held in the exchange property
@@ -27,10 +28,11 @@ public final class ConsumedEvent {
     private final String id;
     private final StreamPosition position;
     private final long deliveries;
+    private final Headers headers;
     private volatile ReceivedEvent decoded;
 
     ConsumedEvent(EventCodec codec, String subject, byte[] raw, EventHead head, String id, StreamPosition position,
-                  long deliveries) {
+                  long deliveries, Headers headers) {
         this.codec = codec;
         this.subject = subject;
         this.raw = raw;
@@ -38,6 +40,7 @@ public final class ConsumedEvent {
         this.id = id;
         this.position = position;
         this.deliveries = deliveries;
+        this.headers = headers;
     }
 
     /** The type, node and timestamp, as checked at delivery. */
@@ -68,6 +71,14 @@ public final class ConsumedEvent {
     /** Which delivery of the message this exchange is: 1 for the first attempt, 2 for the first retry, ... */
     public long deliveries() {
         return deliveries;
+    }
+
+    /**
+     * The first value of the stored message's NATS header {@code name} (such as a bridge's {@code Mesh-Origin}),
+     * or {@code null} when it has none.
+     */
+    public String header(String name) {
+        return headers == null ? null : headers.getFirst(name);
     }
 
     /**

@@ -126,7 +126,7 @@ final class ExchangeDispatcher implements Fetcher.Sink {
         if (head != null) {
             exchange.setProperty(MeshConstants.RECEIVED_EVENT_PROPERTY, new ConsumedEvent(codec, msg.getSubject(),
                     msg.getData(), head, d.eventId(), new StreamPosition(d.stream(), d.sequence(), d.streamTime()),
-                    d.deliveries()));
+                    d.deliveries(), msg.hasHeaders() ? msg.getHeaders() : null));
         } else {
             exchange.setProperty(MeshConsumer.CONSUMED_ID_PROPERTY, d.eventId());
         }

@@ -1,7 +1,10 @@
 package io.meshbridge.camel;
 
-/** Turns route ids and error texts into valid consumer names, subject tokens and NATS header values. */
-final class Names {
+/**
+ * Turns route ids and error texts into valid consumer names, subject tokens and NATS header values; also used
+ * by the bridges' dead letters ({@code io.meshbridge.bridge.camel}). Stateless.
+ */
+public final class Names {
 
     private static final int MAX_CONSUMER_NAME = 200;
 
@@ -12,7 +15,7 @@ final class Names {
      * A valid JetStream consumer name and subject token: letters, digits, {@code _} and {@code -}; anything
      * else becomes {@code _}.
      */
-    static String token(String text) {
+    public static String token(String text) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("a consumer name needs a route id or the durable option");
         }
@@ -42,7 +45,7 @@ final class Names {
      * A NATS header value: US-ASCII without control characters (those become spaces, other characters
      * {@code ?}), cut to {@code max} characters.
      */
-    static String headerValue(String text, int max) {
+    public static String headerValue(String text, int max) {
         String s = text == null ? "" : text;
         StringBuilder out = new StringBuilder(Math.min(s.length(), max));
         for (int i = 0; i < s.length() && out.length() < max; i++) {

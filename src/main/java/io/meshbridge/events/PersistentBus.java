@@ -7,11 +7,13 @@ import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -130,7 +132,18 @@ public final class PersistentBus {
 
     /** Emits an event under a given id: a retry of an id already stored is acknowledged, not stored again. */
     public EmitResult emit(Event event, String id) throws IOException, InterruptedException {
-        Message msg = message(event, id);
+        return emit(event, id, Map.of());
+    }
+
+    /**
+     * Emits an event under a given id with extra NATS headers (such as a bridge's origin marker) beside its
+     * {@code Nats-Msg-Id}; otherwise as {@link #emit(Event, String)}.
+     *
+     * @param headers header names and values; a {@code Nats-Msg-Id} among them is ignored (the id is {@code id})
+     */
+    public EmitResult emit(Event event, String id, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        Message msg = message(event, id, headers);
         PublishOptions options = PublishOptions.builder().expectedStream(config.streamName()).build();
         long deadline = System.nanoTime() + config.emitTimeout().toNanos();
         Backoff.Attempts pauses = EMIT_RETRY.attempts();
@@ -164,7 +177,7 @@ public final class PersistentBus {
      * stream stores it once.
      */
     public CompletableFuture<EmitResult> emitAsync(Event event, String id) throws InterruptedException {
-        Message msg = message(event, id);
+        Message msg = message(event, id, Map.of());
         inFlight.acquire();
         CompletableFuture<PublishAck> ack;
         try {
@@ -244,10 +257,16 @@ public final class PersistentBus {
         return pages.page(filter, fromSequence, since, until, limit);
     }
 
-    private Message message(Event event, String id) {
+    private Message message(Event event, String id, Map<String, String> extra) {
+        Headers headers = Bus.headers(id);
+        extra.forEach((name, value) -> {
+            if (!Bus.MSG_ID_HEADER.equalsIgnoreCase(name)) {
+                headers.put(name, value);
+            }
+        });
         return NatsMessage.builder()
                 .subject(event.subject())
-                .headers(Bus.headers(id))
+                .headers(headers)
                 .data(bus.encodeStamped(event))
                 .build();
     }

@@ -4,7 +4,7 @@ package io.meshbridge.ingest;
  * A request refused with an HTTP status and a reason for the client; the reason never holds a secret.
  * {@code retry} marks a refusal the client should retry later (503, 429: answered with {@code Retry-After}).
  */
-final class IngestFailure extends Exception {
+public final class IngestFailure extends Exception {
 
     private static final long serialVersionUID = 1L;
 
@@ -21,11 +21,13 @@ final class IngestFailure extends Exception {
         this.retry = retry;
     }
 
-    int status() {
+    /** The HTTP status of the refusal (400, 413, 503, ...). */
+    public int status() {
         return status;
     }
 
-    boolean retry() {
+    /** Whether the client should retry later. */
+    public boolean retry() {
         return retry;
     }
 }

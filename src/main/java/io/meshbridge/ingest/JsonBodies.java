@@ -18,9 +18,10 @@ import java.util.Map;
  * Reads a request body that must be one JSON object, within limits: at most {@code maxBody} bytes,
  * nesting at most {@code maxDepth} deep (the object itself is level 1), numbers at most 4,300 digits.
  * Integers keep their exact value and fractions decode as {@code BigDecimal}, as the event codec expects, so
- * nothing is rounded on the way into the stream. Immutable and thread-safe.
+ * nothing is rounded on the way into the stream. Shared by the HTTP ingest and the broker ingests
+ * ({@code io.meshbridge.bridge}), so every source has the same limits. Immutable and thread-safe.
  */
-final class JsonBodies {
+public final class JsonBodies {
 
     private static final int MAX_NUMBER_LENGTH = 4300;
 
@@ -29,7 +30,8 @@ final class JsonBodies {
     private final JsonFactory factory;
     private final ObjectReader reader;
 
-    JsonBodies(int maxBody, int maxDepth) {
+    /** Limits of {@code maxBody} bytes and {@code maxDepth} levels. */
+    public JsonBodies(int maxBody, int maxDepth) {
         this.maxBody = maxBody;
         this.maxDepth = maxDepth;
         this.factory = JsonFactory.builder()
@@ -47,7 +49,7 @@ final class JsonBodies {
     }
 
     /** The largest body accepted, in bytes. */
-    int maxBody() {
+    public int maxBody() {
         return maxBody;
     }
 
@@ -57,7 +59,7 @@ final class JsonBodies {
      * @throws IngestFailure 413 above the size limit, 400 for anything that is not one JSON object within the
      *                       limits (with the parser's reason)
      */
-    Map<String, Object> object(byte[] body) throws IngestFailure {
+    public Map<String, Object> object(byte[] body) throws IngestFailure {
         if (body.length > maxBody) {
             throw new IngestFailure(413, "body of " + body.length + " bytes is larger than the limit of " + maxBody
                     + " bytes");
