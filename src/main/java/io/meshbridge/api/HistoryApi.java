@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * exactly as {@code mesh-bridge events list --json} prints it (the event in Go's JSON form, from the same
  * codec); each stored message that is not an event is listed in {@code undecodable} with its stream, sequence,
  * stored time, subject, reason and size, never dropped, and counts towards the limit like an event, so a page
- * stays bounded however many messages do not decode.
+ * stays bounded however many messages do not decode ({@code by=node} lists the last of each subject, counting
+ * them all in {@code undecodableCount}).
  *
  * <p>Refusals: 400 naming the parameter (an unknown one too), 503 when NATS does not answer, 500 when the
  * archive cannot be read (logged). Thread-safe.
