@@ -33,14 +33,20 @@ import org.slf4j.LoggerFactory;
  *       {@value #MAX_LIMIT} messages a page (default {@value #DEFAULT_LIMIT}), {@code since} (inclusive) and
  *       {@code until} (exclusive) RFC 3339 stored times, {@code cursor} the {@code next} of the previous page,
  *       sent with the same other parameters;</li>
- *   <li>{@code GET /history/last?filter=}: the last stored message of every matching subject
- *       ({@link LastEvents}), at most {@value LastEvents#MAX_SUBJECTS} subjects.</li>
+ *   <li>{@code GET /history/last?filter=&by=&window=}: with {@code by=subject} (the default) the last stored
+ *       message of every matching subject ({@link LastEvents}), at most {@value LastEvents#MAX_SUBJECTS}
+ *       subjects; with {@code by=node} the last event of every matching (subject, node) pair among the stream's
+ *       last {@code window} messages, 1 to {@value LastByNode#MAX_WINDOW} (default
+ *       {@value LastByNode#DEFAULT_WINDOW}), at most {@value LastByNode#MAX_PAIRS} pairs ({@link LastByNode}),
+ *       its answer also saying {@code undecodableCount}, {@code fromSequence}, {@code toSequence} and
+ *       {@code windowed}.</li>
  * </ul>
  * Answers are {@code {"events":[...],"undecodable":[...],"next":...}} ({@code next} only for pages): each event
  * exactly as {@code mesh-bridge events list --json} prints it (the event in Go's JSON form, from the same
  * codec); each stored message that is not an event is listed in {@code undecodable} with its stream, sequence,
  * stored time, subject, reason and size, never dropped, and counts towards the limit like an event, so a page
- * stays bounded however many messages do not decode.
+ * stays bounded however many messages do not decode ({@code by=node} lists the last of each subject, counting
+ * them all in {@code undecodableCount}).
  *
  * <p>Refusals: 400 naming the parameter (an unknown one too), 503 when NATS does not answer, 500 when the
  * archive cannot be read (logged). Thread-safe.
@@ -54,15 +60,17 @@ public final class HistoryApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryApi.class);
     private static final Set<String> PAGE_PARAMS = Set.of("filter", "limit", "since", "until", "cursor");
-    private static final Set<String> LAST_PARAMS = Set.of("filter");
+    private static final Set<String> LAST_PARAMS = Set.of("filter", "by", "window");
 
     private final HistoryPaging paging;
     private final LastEvents last;
+    private final LastByNode lastByNode;
     private final EventCodec codec;
 
-    private HistoryApi(HistoryPaging paging, LastEvents last, EventCodec codec) {
+    private HistoryApi(HistoryPaging paging, LastEvents last, LastByNode lastByNode, EventCodec codec) {
         this.paging = paging;
         this.last = last;
+        this.lastByNode = lastByNode;
         this.codec = codec;
     }
 
@@ -78,12 +86,13 @@ public final class HistoryApi {
         PersistConfig.defaults().withStreamName(stream);
         ArchiveHistory archive = archiveDir == null ? null : ArchiveHistory.of(connection, stream, archiveDir);
         HistoryApi api = new HistoryApi(new HistoryPaging(connection, stream, archive),
-                new LastEvents(connection, stream), Bus.codecFor(connection));
+                new LastEvents(connection, stream), new LastByNode(connection, stream), Bus.codecFor(connection));
         router.add("GET", "/history", "Events oldest first (each as the CLI's --json prints it), from the stream"
                 + " and, for older ranges, from the archive; paged by the opaque cursor of the answer's next.",
                 api::page);
-        router.add("GET", "/history/last", "The last event of every subject matching the filter (e.g. the"
-                + " latest of every node.health.<node>), at most 1000 subjects.", api::last);
+        router.add("GET", "/history/last", "The last event of every subject matching the filter, or with by=node"
+                + " of every (subject, node) pair among the stream's last window messages (e.g. the latest"
+                + " node.health of every node), at most 1000.", api::last);
     }
 
     private ApiResponse page(ApiRequest request) throws Exception {
@@ -111,8 +120,27 @@ public final class HistoryApi {
     private ApiResponse last(ApiRequest request) throws Exception {
         requireKnown(request, LAST_PARAMS);
         String filter = filter(request);
-        LastEvents.Answer answer = read(() -> last.last(filter));
-        return ApiResponse.ok(body(answer.events(), answer.undecodable()));
+        String by = request.param("by");
+        if (by == null || by.equals("subject")) {
+            if (request.param("window") != null) {
+                throw ApiException.badRequest("window applies to by=node only");
+            }
+            LastEvents.Answer answer = read(() -> last.last(filter));
+            return ApiResponse.ok(body(answer.events(), answer.undecodable()));
+        }
+        if (!by.equals("node")) {
+            throw ApiException.badRequest("by must be subject or node, was '" + ApiJson.printable(by) + "'");
+        }
+        int window = request.intParam("window", 1, LastByNode.MAX_WINDOW, LastByNode.DEFAULT_WINDOW);
+        LastByNode.Answer answer = read(() -> lastByNode.last(filter, window));
+        ObjectNode body = body(answer.events(), answer.undecodable()).put("undecodableCount",
+                answer.undecodableCount());
+        if (answer.range() == null) {
+            body.putNull("fromSequence").putNull("toSequence");
+        } else {
+            body.put("fromSequence", answer.range().from()).put("toSequence", answer.range().to());
+        }
+        return ApiResponse.ok(body.put("windowed", answer.windowed()));
     }
 
     private static String filter(ApiRequest request) {

@@ -112,7 +112,8 @@ final class LastEvents {
         }
     }
 
-    private static long sequence(Object entry) {
+    /** The stream sequence of an entry, a {@link ReceivedEvent} or an {@link EventDecodeException}. */
+    static long sequence(Object entry) {
         return entry instanceof ReceivedEvent e ? e.position().sequence()
                 : ((EventDecodeException) entry).position().sequence();
     }

@@ -159,7 +159,7 @@ class HistoryApiIT {
                 + " page unchanged, was '" + noNumber + "'");
         refusals.put("/history?limt=5", "unknown parameter limt (known: cursor, filter, limit, since, until)");
         refusals.put("/history/last?filter=a..b", "filter: subject filter 'events.a..b' has an empty token");
-        refusals.put("/history/last?limit=5", "unknown parameter limit (known: filter)");
+        refusals.put("/history/last?limit=5", "unknown parameter limit (known: by, filter, window)");
 
         for (Map.Entry<String, String> r : refusals.entrySet()) {
             HttpResponse<String> answer = api.get(r.getKey());
