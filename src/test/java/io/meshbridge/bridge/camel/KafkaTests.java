@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
@@ -65,6 +66,30 @@ final class KafkaTests {
                 a.get(1, TimeUnit.MINUTES);
             }
         }
+    }
+
+    /**
+     * Sends {@code records} on a thread of its own, {@code perTick} every 100 ms (the producer retries through a
+     * broker restart); the future completes once every record is acknowledged.
+     */
+    static CompletableFuture<Void> sendPaced(KafkaBroker broker, List<ProducerRecord<byte[], byte[]>> records,
+                                             int perTick) {
+        return CompletableFuture.runAsync(() -> {
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker, Map.of())) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                for (int i = 0; i < records.size(); i++) {
+                    acks.add(producer.send(records.get(i)));
+                    if ((i + 1) % perTick == 0) {
+                        Thread.sleep(100); // the pace of a source, not a wait for a condition
+                    }
+                }
+                for (Future<RecordMetadata> a : acks) {
+                    a.get(2, TimeUnit.MINUTES);
+                }
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(KafkaBroker broker) {

@@ -13,12 +13,16 @@ import io.meshbridge.testing.KafkaBroker;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -71,6 +75,13 @@ class KafkaToMeshIT {
         return out;
     }
 
+    /** Events stored on {@code subject} (from the stream's subject counts; cheap enough to poll). */
+    private static long stored(String subject) throws Exception {
+        StreamInfo info = nc.jetStreamManagement().getStreamInfo(STREAM, StreamInfoOptions.filterSubjects(subject));
+        return info.getStreamState().getSubjects() == null ? 0 : info.getStreamState().getSubjects().stream()
+                .mapToLong(io.nats.client.api.Subject::getCount).sum();
+    }
+
     private static JsonNode data(MessageInfo m) throws Exception {
         JsonNode envelope = JSON.readTree(m.getData());
         return envelope.get("data");
@@ -106,8 +117,7 @@ class KafkaToMeshIT {
         KafkaTests.send(kafka, records("sensors.a1", 0, 10_000));
         try (CamelContext ctx = BridgeTests.start(nc, STREAM, "kafka-to-mesh", "from-kafka-a1",
                 route("sensors.a1"))) {
-            await().atMost(KafkaTests.LONG).until(() -> MeshTests.messages(nc, STREAM, "events.user.sensors.a1")
-                    .size() >= 10_000);
+            await().atMost(KafkaTests.LONG).until(() -> stored("events.user.sensors.a1") >= 10_000);
             awaitCommittedToEnd("from-kafka-a1", "sensors.a1");
             List<MessageInfo> events = MeshTests.messages(nc, STREAM, "events.user.sensors.a1");
             assertExactlyOnceInOrderPerKey(events, 10_000);
@@ -122,24 +132,66 @@ class KafkaToMeshIT {
     @Test
     void theBrokerRestartedInTheMiddleLosesNothingAndStoresNothingTwice() throws Exception {
         kafka.createTopic("sensors.r1", 3);
-        KafkaTests.send(kafka, records("sensors.r1", 0, 10_000));
         Map<String, String> p = route("sensors.r1");
         p.put("maxInFlight", "500");
         try (CamelContext ctx = BridgeTests.start(nc, STREAM, "kafka-to-mesh", "from-kafka-r1", p)) {
-            await().atMost(KafkaTests.LONG).until(() -> MeshTests.messages(nc, STREAM, "events.user.sensors.r1")
-                    .size() >= 3_000);
+            // a source writing 2,000 records a second while the bridge reads them, the broker restarted after 3,000
+            CompletableFuture<Void> sent = KafkaTests.sendPaced(kafka, records("sensors.r1", 0, 10_000), 200);
+            await().atMost(KafkaTests.LONG).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> stored("events.user.sensors.r1") >= 3_000);
+            long before = stored("events.user.sensors.r1");
             kafka.restartBroker();
+            long after = stored("events.user.sensors.r1");
+            sent.get(2, TimeUnit.MINUTES);
+            assertThat(KafkaTests.count(kafka, "sensors.r1")).isEqualTo(10_000);
             awaitCommittedToEnd("from-kafka-r1", "sensors.r1");
             var subscriber = KafkaTests.consumerOf(ctx, "from-kafka-r1").subscriber();
             BridgeCounts counts = KafkaTests.bridge(ctx).counts();
-            System.out.printf("kafka-to-mesh broker restart: %d records taken, %d of them again, %d emits"
-                    + " failed%n", subscriber.handedOutCount(), subscriber.redeliveredCount(), counts.failedCount());
+            System.out.printf("kafka-to-mesh broker restart: %d events stored when it began, %d when it ended;"
+                    + " %d records taken, %d of them again, %d emits failed%n", before, after,
+                    subscriber.handedOutCount(), subscriber.redeliveredCount(), counts.failedCount());
+            assertThat(after).isLessThan(10_000);
             // every record read again carries the id of its first reading (topic:partition:offset), so the
             // stream's duplicate window stores it once: exactly 10,000 events whatever the restart cost
             assertExactlyOnceInOrderPerKey(MeshTests.messages(nc, STREAM, "events.user.sensors.r1"), 10_000);
             // what is read again is at most the window of records taken and not yet committable
             assertThat(subscriber.handedOutCount()).isEqualTo(10_000 + subscriber.redeliveredCount());
             assertThat(subscriber.redeliveredCount()).isLessThanOrEqualTo(500);
+        }
+    }
+
+    @Test
+    void anOutageOfTheStreamReadsRecordsAgainAndStoresEachOnce() throws Exception {
+        kafka.createTopic("sensors.n1", 3);
+        Map<String, String> p = route("sensors.n1");
+        p.put("maxInFlight", "500");
+        p.put("ackTimeout", "1s");
+        try (CamelContext ctx = BridgeTests.start(nc, STREAM, "kafka-to-mesh", "from-kafka-n1", p)) {
+            CompletableFuture<Void> sent = KafkaTests.sendPaced(kafka, records("sensors.n1", 0, 10_000), 200);
+            await().atMost(KafkaTests.LONG).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> stored("events.user.sensors.n1") >= 3_000);
+            BridgeCounts counts = KafkaTests.bridge(ctx).counts();
+            NATS.server().stop();
+            await().atMost(KafkaTests.LONG).until(() -> counts.failedCount() > 0);
+            NATS.server().start();
+            sent.get(2, TimeUnit.MINUTES);
+            awaitCommittedToEnd("from-kafka-n1", "sensors.n1");
+            var subscriber = KafkaTests.consumerOf(ctx, "from-kafka-n1").subscriber();
+            System.out.printf("kafka-to-mesh NATS outage: %d emits failed, %d rewinds, %d records taken again%n",
+                    counts.failedCount(), subscriber.rewindCount(), subscriber.redeliveredCount());
+            // offsets moved only past stored events, so the records of failed emits were read again; their ids
+            // make the stream store each once. (Order per key is not asserted here: an emit lost with the
+            // connection can be stored after later ones that waited in the client's reconnect buffer.)
+            List<MessageInfo> events = MeshTests.messages(nc, STREAM, "events.user.sensors.n1");
+            Set<Integer> distinct = new HashSet<>();
+            for (MessageInfo m : events) {
+                distinct.add(data(m).get("n").asInt());
+            }
+            assertThat(distinct).hasSize(10_000);
+            assertThat(events).hasSize(10_000);
+            assertThat(subscriber.rewindCount()).isPositive();
+            assertThat(subscriber.redeliveredCount()).isPositive();
+            assertThat(subscriber.handedOutCount()).isEqualTo(10_000 + subscriber.redeliveredCount());
         }
     }
 
