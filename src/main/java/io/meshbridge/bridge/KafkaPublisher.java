@@ -122,8 +122,8 @@ public final class KafkaPublisher implements AutoCloseable {
         try {
             return p.partitionsFor(topic).size();
         } catch (KafkaException e) {
-            throw new IOException("cannot reach topic " + topic + " on " + connection + " within "
-                    + connection.connectTimeout().toMillis() + " ms: " + describe(e), e);
+            throw new IOException("cannot reach topic " + topic + " on " + connection + ": " + describe(e)
+                    + " (waited up to " + connection.connectTimeout().toMillis() + " ms)", e);
         }
     }
 
