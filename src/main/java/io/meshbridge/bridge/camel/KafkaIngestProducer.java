@@ -70,9 +70,10 @@ public class KafkaIngestProducer extends DefaultAsyncProducer implements Shutdow
         options = settings.inbound();
         MeshComponent mesh = getEndpoint().getCamelContext().getComponent("mesh", MeshComponent.class);
         origin = new MeshOrigin(OutboundSteps.meshId(getEndpoint().getCamelContext(), options.meshId()), false);
-        // a window larger than the consumer's, so that an emit never waits for a place
+        // a window beyond the consumer's (twice it: emits of records dropped by a rewind may still be in flight),
+        // so that an emit never waits for a place on the poll thread
         bus = PersistentBus.attach(mesh.connection(), mesh.getNodeName(), PersistConfig.defaults()
-                .withStreamName(mesh.getStream()).withEmit(options.ackTimeout(), options.maxInFlight() + 1));
+                .withStreamName(mesh.getStream()).withEmit(options.ackTimeout(), 2 * options.maxInFlight() + 1));
         StreamSetup.ensure(mesh.connection(), MeshComponent.deadLetterStream(), false);
         deadLetters = new InboundDeadLetters(mesh.connection(), "kafka");
         deadLetterThread = getEndpoint().getCamelContext().getExecutorServiceManager()
