@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Broker bridge to Kafka: events/s from the event stream to a Kafka topic through the {@code mesh-to-kafka}
  * template next to the raw Kafka producer sending the same records with the same settings, in alternating rounds
  * of one run ({@link Rounds}), against an in-JVM KRaft broker ({@link KafkaBroker}: Kafka's test kit, one broker).
+ * Also a part of {@link BridgeBench} ({@code -Dbench.only=kafka}), next to MQTT and NATS in the same run.
  *
  * <ul>
  *   <li><b>Product:</b> a Camel context in this JVM with one {@code mesh-to-kafka} route (a new durable from the
@@ -64,19 +65,21 @@ public final class KafkaBridgeBench {
     }
 
     private final Connection nc;
+    private final String stream;
     private final KafkaBroker kafka;
     private final int n;
     private final List<Sample> samples;
     private final List<String> problems = new ArrayList<>();
     private int topics;
 
-    private KafkaBridgeBench(Connection nc, KafkaBroker kafka, int n) throws Exception {
+    private KafkaBridgeBench(Connection nc, String stream, KafkaBroker kafka, int n) throws Exception {
         this.nc = nc;
+        this.stream = stream;
         this.kafka = kafka;
         this.n = n;
         this.samples = new ArrayList<>(n);
         ObjectMapper json = new ObjectMapper();
-        try (FetchConsumer fetch = nc.jetStream().getStreamContext(STREAM).createOrderedConsumer(
+        try (FetchConsumer fetch = nc.jetStream().getStreamContext(stream).createOrderedConsumer(
                 new OrderedConsumerConfiguration().filterSubject("events.>")).fetchMessages(n)) {
             for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
                 var head = json.readTree(m.getData());
@@ -102,29 +105,39 @@ public final class KafkaBridgeBench {
         int n = Integer.getInteger("bench.n", 20_000);
         Table table = new Table();
         List<String> problems = new ArrayList<>();
-        try (NatsServer server = NatsServer.startDefault(); Connection nc = server.connect();
-             KafkaBroker kafka = KafkaBroker.start()) {
+        try (NatsServer server = NatsServer.startDefault(); Connection nc = server.connect()) {
             CoreBench.printEnvironment(server);
             StreamFill.fill(nc, STREAM, n);
-            System.out.printf(Locale.ROOT, "stream:  %s, %,d stored events of %.0f bytes on average; Kafka %s (KRaft,"
-                    + " one broker in this JVM)%n", STREAM, n, StreamFill.meanPayload(nc), kafka.bootstrapServers());
-            KafkaBridgeBench bench = new KafkaBridgeBench(nc, kafka, n);
-            System.out.printf(Locale.ROOT, "%nmesh-to-kafka: %,d events, acks=all, idempotent (acknowledgements/s,"
-                    + " 10%% to 100%%)%n", n);
+            System.out.printf(Locale.ROOT, "stream:  %s, %,d stored events of %.0f bytes on average%n", STREAM, n,
+                    StreamFill.meanPayload(nc));
+            run(nc, STREAM, n, table, problems);
+        }
+        System.out.println();
+        System.out.println("load average at end: " + CoreBench.loadAverage());
+        table.print();
+        System.out.println(problems.isEmpty() ? "no problems in any round"
+                : "!!!!! " + problems.size() + " PROBLEM(S):\n  " + String.join("\n  ", problems));
+    }
+
+    /**
+     * The Kafka part on the {@code n} events stored in {@code stream} (also run by {@link BridgeBench}): starts its
+     * broker, runs the rounds, adds its row and note to {@code table} and its problems to {@code problems}.
+     */
+    static void run(Connection nc, String stream, int n, Table table, List<String> problems) throws Exception {
+        try (KafkaBroker kafka = KafkaBroker.start()) {
+            KafkaBridgeBench bench = new KafkaBridgeBench(nc, stream, kafka, n);
+            System.out.printf(Locale.ROOT, "%nmesh-to-kafka: %,d events to Kafka %s (KRaft, one broker in this JVM),"
+                    + " acks=all, idempotent (acknowledgements/s, 10%% to 100%%)%n", n, kafka.bootstrapServers());
             int[] round = {0};
             Rounds.Result<Double> r = Rounds.alternate("kafka", Rounds.count(),
                     () -> bench.product("bench_kafka_" + ++round[0]), bench::raw);
             table.rate("mesh-to-kafka, acks=all (events/s)", Stats.of(r.product()), Stats.of(r.baseline()), 0.60);
             problems.addAll(bench.problems);
         }
-        System.out.println();
-        System.out.println("load average at end: " + CoreBench.loadAverage());
-        table.note("raw here: Kafka's KafkaProducer (idempotent, acks=all, linger 5 ms, " + WINDOW + " awaiting their"
-                + " acknowledgement), in this JVM, sending the same records; the product also reads each event from"
-                + " JetStream and acknowledges it there. The broker shares the JVM and the 2 cores with both.");
-        table.print();
-        System.out.println(problems.isEmpty() ? "no problems in any round"
-                : "!!!!! " + problems.size() + " PROBLEM(S):\n  " + String.join("\n  ", problems));
+        table.note("raw here for Kafka: KafkaProducer (idempotent, acks=all, linger 5 ms, " + WINDOW + " awaiting"
+                + " their acknowledgement), in this JVM, sending the same records with the same keys and headers; the"
+                + " product also reads each event from JetStream and acknowledges it there. The broker shares the JVM"
+                + " and the 2 cores with both.");
     }
 
     private String newTopic() throws Exception {
@@ -136,7 +149,7 @@ public final class KafkaBridgeBench {
     /** One product round: a context with one mesh-to-kafka route; the rate of its confirmations. */
     private double product(String id) throws Exception {
         String topic = newTopic();
-        try (CamelContext ctx = MeshTests.context(nc, STREAM)) {
+        try (CamelContext ctx = MeshTests.context(nc, stream)) {
             PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx,
                     "classpath:templates/mesh-to-kafka.yaml"));
             MeshTests.loadYaml(ctx, "- templatedRoute:\n    routeTemplateRef: mesh-to-kafka\n    routeId: " + id
@@ -150,7 +163,7 @@ public final class KafkaBridgeBench {
                 problem("mesh-to-kafka " + id + ": " + bridge.counts());
             }
             ctx.getRouteController().stopRoute(id);
-            nc.jetStreamManagement().deleteConsumer(STREAM, id);
+            nc.jetStreamManagement().deleteConsumer(stream, id);
             return rate;
         }
     }

@@ -3,7 +3,17 @@ package io.meshbridge.bridge.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshbridge.camel.MeshComponent;
+import io.meshbridge.ingest.IngestConfig;
+import io.meshbridge.ingest.IngestTokens;
 import java.time.Duration;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
 class KafkaBridgeSettingsTest {
@@ -65,6 +75,36 @@ class KafkaBridgeSettingsTest {
         KafkaBridgeSettings t = settings();
         t.setConnectTimeout("soon");
         assertThatThrownBy(() -> t.connection("c")).hasMessageContaining("connectTimeout");
+    }
+
+    @Test
+    void theTemplatesLoadAndKafkaToMeshHasTheHttpIngestsLimits() throws Exception {
+        try (CamelContext ctx = new DefaultCamelContext()) {
+            ctx.addComponent("mesh", new MeshComponent());
+            for (String t : new String[] {"mesh-to-kafka", "kafka-to-mesh"}) {
+                PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx,
+                        "classpath:templates/" + t + ".yaml"));
+            }
+            ModelCamelContext model = (ModelCamelContext) ctx;
+            RouteTemplateDefinition in = model.getRouteTemplateDefinition("kafka-to-mesh");
+            IngestConfig http = IngestConfig.defaults(IngestConfig.Auth.NONE, IngestTokens.of(List.of()));
+            assertThat(in.getTemplateParameters()).anySatisfy(p -> {
+                assertThat(p.getName()).isEqualTo("maxBody");
+                assertThat(p.getDefaultValue()).isEqualTo(Integer.toString(http.maxBody()));
+            });
+            assertThat(in.getTemplateParameters()).anySatisfy(p -> {
+                assertThat(p.getName()).isEqualTo("maxDepth");
+                assertThat(p.getDefaultValue()).isEqualTo(Integer.toString(http.maxDepth()));
+            });
+            // every bean property the templates set is one the settings bean takes
+            for (String t : new String[] {"mesh-to-kafka", "kafka-to-mesh"}) {
+                for (String prop : model.getRouteTemplateDefinition(t).getTemplateBeans().get(0).getProperties()
+                        .keySet()) {
+                    assertThat(KafkaBridgeSettings.class.getMethods()).as(t + " sets " + prop)
+                            .anyMatch(m -> m.getName().equalsIgnoreCase("set" + prop));
+                }
+            }
+        }
     }
 
     @Test

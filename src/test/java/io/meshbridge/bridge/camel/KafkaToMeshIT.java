@@ -13,8 +13,6 @@ import io.meshbridge.testing.KafkaBroker;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
-import io.nats.client.api.StreamInfo;
-import io.nats.client.api.StreamInfoOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,9 +75,7 @@ class KafkaToMeshIT {
 
     /** Events stored on {@code subject} (from the stream's subject counts; cheap enough to poll). */
     private static long stored(String subject) throws Exception {
-        StreamInfo info = nc.jetStreamManagement().getStreamInfo(STREAM, StreamInfoOptions.filterSubjects(subject));
-        return info.getStreamState().getSubjects() == null ? 0 : info.getStreamState().getSubjects().stream()
-                .mapToLong(io.nats.client.api.Subject::getCount).sum();
+        return BridgeTests.count(nc, STREAM, subject);
     }
 
     private static JsonNode data(MessageInfo m) throws Exception {
