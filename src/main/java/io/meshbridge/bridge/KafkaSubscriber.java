@@ -1,15 +1,11 @@
 package io.meshbridge.bridge;
 
-import io.meshbridge.events.Backoff;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -63,7 +58,6 @@ public final class KafkaSubscriber implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(KafkaSubscriber.class.getName());
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Backoff REWIND = Backoff.of(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     private record Done(TopicPartition partition, PartitionOffsets offsets, PartitionOffsets.Entry entry,
                         boolean ok) {
@@ -78,13 +72,7 @@ public final class KafkaSubscriber implements AutoCloseable {
     private final AtomicLong handedOut = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong rewinds = new AtomicLong();
-    // poll thread only:
-    private final Map<TopicPartition, PartitionOffsets> assigned = new HashMap<>();
-    private final Map<TopicPartition, Long> highest = new HashMap<>();
-    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
-    private final Map<TopicPartition, Backoff.Attempts> failures = new HashMap<>();
-    private final Set<TopicPartition> paused = new HashSet<>();
-    private long lastCommit;
+    private final Assignment assignment = new Assignment(Duration.ofMillis(COMMIT_INTERVAL_MS)); // poll thread only
     private Thread thread;
     private volatile boolean stopping;
     private volatile Duration closeGrace = Duration.ZERO;
@@ -158,10 +146,10 @@ public final class KafkaSubscriber implements AutoCloseable {
         try {
             consumer.subscribe(topics, new Rebalance());
             while (!stopping) {
-                boolean full = outstanding() >= maxInFlight;
+                boolean full = assignment.outstanding() >= maxInFlight;
                 settle(full ? POLL.toMillis() : 0);
-                commit(false);
-                pauseOrResume(outstanding() >= maxInFlight);
+                assignment.commit(consumer, false);
+                assignment.pauseOrResume(consumer, assignment.outstanding() >= maxInFlight);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(full ? Duration.ZERO : POLL)) {
                     hand(r);
                 }
@@ -179,15 +167,12 @@ public final class KafkaSubscriber implements AutoCloseable {
 
     private void hand(ConsumerRecord<byte[], byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        PartitionOffsets offsets = assigned.get(tp);
+        PartitionOffsets offsets = assignment.offsets(tp);
         if (offsets == null) {
             return; // revoked while this batch was fetched: its new owner reads it
         }
-        Long top = highest.get(tp);
-        if (top != null && r.offset() <= top) {
+        if (assignment.redelivery(tp, r.offset())) {
             redelivered.incrementAndGet();
-        } else {
-            highest.put(tp, r.offset());
         }
         handedOut.incrementAndGet();
         PartitionOffsets.Entry entry = offsets.handOut(r.offset());
@@ -204,15 +189,12 @@ public final class KafkaSubscriber implements AutoCloseable {
     private void settle(long waitMillis) throws InterruptedException {
         Done first = waitMillis > 0 ? completions.poll(waitMillis, TimeUnit.MILLISECONDS) : completions.poll();
         for (Done d = first; d != null; d = completions.poll()) {
-            if (assigned.get(d.partition()) != d.offsets()) {
+            if (assignment.offsets(d.partition()) != d.offsets()) {
                 continue; // revoked meanwhile
             }
             if (d.ok()) {
                 d.offsets().completed(d.entry());
-                Backoff.Attempts a = failures.get(d.partition());
-                if (a != null) {
-                    a.reset();
-                }
+                assignment.succeeded(d.partition());
             } else {
                 rewind(d.partition(), d.offsets().failed(d.entry()));
             }
@@ -225,90 +207,20 @@ public final class KafkaSubscriber implements AutoCloseable {
         }
         rewinds.incrementAndGet();
         consumer.seek(tp, offset);
-        Duration pause = failures.computeIfAbsent(tp, k -> REWIND.attempts()).next();
-        resumeAt.put(tp, System.nanoTime() + pause.toNanos());
+        Duration pause = assignment.delay(tp);
         LOG.log(System.Logger.Level.DEBUG, "{0}: handling failed at offset {1}; again in {2} ms", tp, offset,
                 pause.toMillis());
-    }
-
-    private void pauseOrResume(boolean full) {
-        long now = System.nanoTime();
-        resumeAt.values().removeIf(at -> at - now <= 0);
-        Set<TopicPartition> want = new HashSet<>();
-        for (TopicPartition tp : assigned.keySet()) {
-            if (full || resumeAt.containsKey(tp)) {
-                want.add(tp);
-            }
-        }
-        if (!want.equals(paused)) {
-            List<TopicPartition> resume = new ArrayList<>(paused);
-            resume.removeAll(want);
-            consumer.resume(resume);
-            consumer.pause(want);
-            paused.clear();
-            paused.addAll(want);
-        }
-    }
-
-    private int outstanding() {
-        int n = 0;
-        for (PartitionOffsets o : assigned.values()) {
-            n += o.outstanding();
-        }
-        return n;
-    }
-
-    /** Commits what moved: asynchronously at most every {@value #COMMIT_INTERVAL_MS} ms, or now and synchronously. */
-    private void commit(boolean sync) {
-        long now = System.nanoTime();
-        if (!sync && now - lastCommit < COMMIT_INTERVAL_MS * 1_000_000) {
-            return;
-        }
-        lastCommit = now;
-        Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();
-        Map<TopicPartition, PartitionOffsets> owners = new HashMap<>();
-        assigned.forEach((tp, o) -> {
-            long offset = o.toCommit(sync);
-            if (offset >= 0) {
-                moved.put(tp, new OffsetAndMetadata(offset));
-                owners.put(tp, o);
-                o.requested(offset);
-            }
-        });
-        if (moved.isEmpty()) {
-            return;
-        }
-        if (sync) {
-            boolean ok = true;
-            try {
-                consumer.commitSync(moved);
-            } catch (KafkaException e) {
-                ok = false;
-                LOG.log(System.Logger.Level.WARNING, "committing offsets of {0} failed ({1}); records after the last"
-                        + " commit may be delivered again", moved.keySet(), KafkaPublisher.describe(e));
-            }
-            boolean result = ok;
-            moved.forEach((tp, om) -> owners.get(tp).commitEnded(om.offset(), result));
-            return;
-        }
-        // the callback runs on this thread, inside a later poll or commit
-        consumer.commitAsync(moved, (offsets, error) -> {
-            if (error != null) {
-                LOG.log(System.Logger.Level.DEBUG, "commit failed ({0}); it is made again", error.toString());
-            }
-            moved.forEach((tp, om) -> owners.get(tp).commitEnded(om.offset(), error == null));
-        });
     }
 
     /** Waits up to {@code graceMillis} for the records in flight, then commits synchronously. */
     private void drainAndCommit(long graceMillis) throws InterruptedException {
         long deadline = System.nanoTime() + graceMillis * 1_000_000;
-        consumer.pause(assigned.keySet());
-        while (outstanding() > 0 && System.nanoTime() < deadline) {
+        consumer.pause(assignment.partitions());
+        while (assignment.outstanding() > 0 && System.nanoTime() < deadline) {
             settle(Math.max(1, Math.min(50, (deadline - System.nanoTime()) / 1_000_000)));
         }
         settle(0);
-        commit(true);
+        assignment.commit(consumer, true);
     }
 
     private void drainAndCommitQuietly() {
@@ -324,41 +236,25 @@ public final class KafkaSubscriber implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             long deadline = System.nanoTime() + REVOKE_GRACE_MS * 1_000_000;
             try {
-                while (partitions.stream().anyMatch(tp -> assigned.containsKey(tp) && assigned.get(tp).outstanding() > 0)
-                        && System.nanoTime() < deadline) {
+                while (assignment.outstanding(partitions) && System.nanoTime() < deadline) {
                     settle(20);
                 }
                 settle(0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            commit(true);
-            forget(partitions);
+            assignment.commit(consumer, true);
+            assignment.forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions);
+            assignment.forget(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                assigned.put(tp, new PartitionOffsets());
-            }
-            paused.removeAll(partitions);
-        }
-
-        private void forget(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                PartitionOffsets o = assigned.remove(tp);
-                if (o != null) {
-                    o.clear();
-                }
-                resumeAt.remove(tp);
-                failures.remove(tp);
-                paused.remove(tp);
-            }
+            assignment.add(partitions);
         }
     }
 
