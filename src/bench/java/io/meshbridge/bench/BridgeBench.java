@@ -59,7 +59,7 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  * <p>Run: {@code NATS_SERVER_BIN=$(.ci/nats-server-current) mvn -B -q -DskipTests test-compile
  * org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.meshbridge.bench.BridgeBench}; options {@code -Dbench.rounds=5 -Dbench.n=20000
- * -Dbench.only=mqtt,nats}.
+ * -Dbench.only=mqtt,nats,kafka} (Kafka: {@link KafkaBridgeBench}).
  */
 public final class BridgeBench {
 
@@ -95,7 +95,7 @@ public final class BridgeBench {
     public static void main(String[] args) throws Exception {
         CoreBench.quietLogging();
         int n = Integer.getInteger("bench.n", 20_000);
-        String only = System.getProperty("bench.only", "mqtt,nats");
+        String only = System.getProperty("bench.only", "mqtt,nats,kafka");
         Table table = new Table();
         List<String> problems = new ArrayList<>();
         try (NatsServer server = NatsServer.startDefault(); Connection nc = server.connect();
@@ -111,6 +111,9 @@ public final class BridgeBench {
             }
             if (only.contains("nats")) {
                 bench.nats(remote, rc, table);
+            }
+            if (only.contains("kafka")) {
+                KafkaBridgeBench.run(nc, STREAM, n, table, problems);
             }
             problems.addAll(bench.problems);
         }

@@ -177,7 +177,16 @@ public final class PersistentBus {
      * stream stores it once.
      */
     public CompletableFuture<EmitResult> emitAsync(Event event, String id) throws InterruptedException {
-        Message msg = message(event, id, Map.of());
+        return emitAsync(event, id, Map.of());
+    }
+
+    /**
+     * {@link #emitAsync(Event, String)} with extra NATS headers (such as a bridge's origin marker) beside its
+     * {@code Nats-Msg-Id}, as {@link #emit(Event, String, Map)} takes them.
+     */
+    public CompletableFuture<EmitResult> emitAsync(Event event, String id, Map<String, String> headers)
+            throws InterruptedException {
+        Message msg = message(event, id, headers);
         inFlight.acquire();
         CompletableFuture<PublishAck> ack;
         try {

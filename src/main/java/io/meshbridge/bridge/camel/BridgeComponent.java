@@ -15,7 +15,11 @@ import org.apache.camel.support.DefaultComponent;
  *   <li>{@code bridge:mqtt-out?settings=#<MqttBridgeSettings>} sends them to an MQTT broker
  *   ({@link MqttOutProducer});</li>
  *   <li>{@code bridge:mqtt-ingest?settings=#<MqttBridgeSettings>} emits the messages of an
- *   {@code mqtt-broker:} consumer as events ({@link MqttIngestProducer}).</li>
+ *   {@code mqtt-broker:} consumer as events ({@link MqttIngestProducer});</li>
+ *   <li>{@code bridge:kafka-out?settings=#<KafkaBridgeSettings>} sends the events of a {@code mesh:} route to a
+ *   Kafka topic ({@link KafkaOutProducer});</li>
+ *   <li>{@code bridge:kafka-ingest?settings=#<KafkaBridgeSettings>} emits the records of a {@code kafka-broker:}
+ *   consumer as events ({@link KafkaIngestProducer}).</li>
  * </ul>
  * Thread-safe; endpoints may be created concurrently.
  */

@@ -25,7 +25,11 @@ public class BridgeEndpoint extends DefaultEndpoint {
         /** Events to an MQTT broker. */
         MQTT_OUT("mqtt-out", MqttBridgeSettings.class),
         /** MQTT messages to events. */
-        MQTT_INGEST("mqtt-ingest", MqttBridgeSettings.class);
+        MQTT_INGEST("mqtt-ingest", MqttBridgeSettings.class),
+        /** Events to a Kafka topic. */
+        KAFKA_OUT("kafka-out", KafkaBridgeSettings.class),
+        /** Kafka records to events. */
+        KAFKA_INGEST("kafka-ingest", KafkaBridgeSettings.class);
 
         private final String path;
         private final Class<?> settings;
@@ -41,8 +45,8 @@ public class BridgeEndpoint extends DefaultEndpoint {
                     return k;
                 }
             }
-            throw new IllegalArgumentException("bridge:" + path + " is unknown: use bridge:nats-out, bridge:mqtt-out"
-                    + " or bridge:mqtt-ingest");
+            throw new IllegalArgumentException("bridge:" + path + " is unknown: use bridge:nats-out, bridge:mqtt-out,"
+                    + " bridge:mqtt-ingest, bridge:kafka-out or bridge:kafka-ingest");
         }
 
         void requireSettings(Object bean) {
@@ -53,12 +57,12 @@ public class BridgeEndpoint extends DefaultEndpoint {
         }
     }
 
-    @UriPath(description = "The step: nats-out, mqtt-out or mqtt-ingest.")
+    @UriPath(description = "The step: nats-out, mqtt-out, mqtt-ingest, kafka-out or kafka-ingest.")
     @Metadata(required = true)
     private final Kind kind;
 
-    @UriParam(description = "The bridge's settings (a bean reference, #name): NatsBridgeSettings or"
-                            + " MqttBridgeSettings.")
+    @UriParam(description = "The bridge's settings (a bean reference, #name): NatsBridgeSettings,"
+                            + " MqttBridgeSettings or KafkaBridgeSettings.")
     @Metadata(required = true)
     private Object settings;
 
@@ -76,6 +80,8 @@ public class BridgeEndpoint extends DefaultEndpoint {
             case NATS_OUT -> new NatsOutProducer(this, (NatsBridgeSettings) settings);
             case MQTT_OUT -> new MqttOutProducer(this, (MqttBridgeSettings) settings);
             case MQTT_INGEST -> new MqttIngestProducer(this, (MqttBridgeSettings) settings);
+            case KAFKA_OUT -> new KafkaOutProducer(this, (KafkaBridgeSettings) settings);
+            case KAFKA_INGEST -> new KafkaIngestProducer(this, (KafkaBridgeSettings) settings);
         };
     }
 

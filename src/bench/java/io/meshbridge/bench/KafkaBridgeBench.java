@@ -1,0 +1,238 @@
+package io.meshbridge.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshbridge.bridge.camel.BridgeEndpoint;
+import io.meshbridge.camel.MeshTests;
+import io.meshbridge.testing.KafkaBroker;
+import io.meshbridge.testing.NatsServer;
+import io.nats.client.Connection;
+import io.nats.client.FetchConsumer;
+import io.nats.client.Message;
+import io.nats.client.api.OrderedConsumerConfiguration;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Broker bridge to Kafka: events/s from the event stream to a Kafka topic through the {@code mesh-to-kafka}
+ * template next to the raw Kafka producer sending the same records with the same settings, in alternating rounds
+ * of one run ({@link Rounds}), against an in-JVM KRaft broker ({@link KafkaBroker}: Kafka's test kit, one broker).
+ * Also a part of {@link BridgeBench} ({@code -Dbench.only=kafka}), next to MQTT and NATS in the same run.
+ *
+ * <ul>
+ *   <li><b>Product:</b> a Camel context in this JVM with one {@code mesh-to-kafka} route (a new durable from the
+ *   start of the stream and a new topic of 3 partitions per round, its defaults otherwise: key the node,
+ *   idempotent producer, {@code acks=all}, {@code linger.ms} 5, {@code maxAckPending} 1,000, each event
+ *   acknowledged on JetStream after Kafka acknowledged its record).</li>
+ *   <li><b>Raw:</b> a {@code KafkaProducer} with the same settings (idempotent, {@code acks=all}, linger 5 ms, no
+ *   compression) sending the same values with the same keys and the same six headers to a new topic of 3
+ *   partitions, at most 1,000 unacknowledged (the product's window), counting each acknowledgement.</li>
+ * </ul>
+ * The rate of both sides is the acknowledgements between the 10% mark and the last one over the time between
+ * them, so neither side's start-up counts. Every product round must confirm exactly {@code bench.n} events with no
+ * failure, every raw round receive exactly {@code bench.n} acknowledgements.
+ *
+ * <p>Run: {@code NATS_SERVER_BIN=$(.ci/nats-server-current) mvn -B -q -DskipTests test-compile
+ * org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.meshbridge.bench.KafkaBridgeBench}; options {@code -Dbench.rounds=5 -Dbench.n=20000}.
+ */
+public final class KafkaBridgeBench {
+
+    private static final String STREAM = "BENCH_KAFKA";
+    private static final int WINDOW = 1_000;
+    private static final int PARTITIONS = 3;
+    private static final Duration WAIT = Duration.ofSeconds(300);
+
+    /** One stored event as the raw side sends it. */
+    private record Sample(byte[] body, byte[] key, List<Header> headers) {
+    }
+
+    private final Connection nc;
+    private final String stream;
+    private final KafkaBroker kafka;
+    private final int n;
+    private final List<Sample> samples;
+    private final List<String> problems = new ArrayList<>();
+    private int topics;
+
+    private KafkaBridgeBench(Connection nc, String stream, KafkaBroker kafka, int n) throws Exception {
+        this.nc = nc;
+        this.stream = stream;
+        this.kafka = kafka;
+        this.n = n;
+        this.samples = new ArrayList<>(n);
+        ObjectMapper json = new ObjectMapper();
+        try (FetchConsumer fetch = nc.jetStream().getStreamContext(stream).createOrderedConsumer(
+                new OrderedConsumerConfiguration().filterSubject("events.>")).fetchMessages(n)) {
+            for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
+                var head = json.readTree(m.getData());
+                List<Header> h = List.of(header("Mesh-Origin", "bench"),
+                        header("Mesh-Event-Id", m.getHeaders().getFirst("Nats-Msg-Id")),
+                        header("Mesh-Type", head.get("type").asText()), header("Mesh-Node", head.get("node").asText()),
+                        header("Mesh-Timestamp", head.get("timestamp").asText()),
+                        header("content-type", "application/json"));
+                samples.add(new Sample(m.getData(), head.get("node").asText().getBytes(StandardCharsets.UTF_8), h));
+            }
+        }
+        if (samples.size() != n) {
+            throw new IllegalStateException("read " + samples.size() + " stored events of " + n);
+        }
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void main(String[] args) throws Exception {
+        CoreBench.quietLogging();
+        int n = Integer.getInteger("bench.n", 20_000);
+        Table table = new Table();
+        List<String> problems = new ArrayList<>();
+        try (NatsServer server = NatsServer.startDefault(); Connection nc = server.connect()) {
+            CoreBench.printEnvironment(server);
+            StreamFill.fill(nc, STREAM, n);
+            System.out.printf(Locale.ROOT, "stream:  %s, %,d stored events of %.0f bytes on average%n", STREAM, n,
+                    StreamFill.meanPayload(nc));
+            run(nc, STREAM, n, table, problems);
+        }
+        System.out.println();
+        System.out.println("load average at end: " + CoreBench.loadAverage());
+        table.print();
+        System.out.println(problems.isEmpty() ? "no problems in any round"
+                : "!!!!! " + problems.size() + " PROBLEM(S):\n  " + String.join("\n  ", problems));
+    }
+
+    /**
+     * The Kafka part on the {@code n} events stored in {@code stream} (also run by {@link BridgeBench}): starts its
+     * broker, runs the rounds, adds its row and note to {@code table} and its problems to {@code problems}.
+     */
+    static void run(Connection nc, String stream, int n, Table table, List<String> problems) throws Exception {
+        try (KafkaBroker kafka = KafkaBroker.start()) {
+            KafkaBridgeBench bench = new KafkaBridgeBench(nc, stream, kafka, n);
+            System.out.printf(Locale.ROOT, "%nmesh-to-kafka: %,d events to Kafka %s (KRaft, one broker in this JVM),"
+                    + " acks=all, idempotent (acknowledgements/s, 10%% to 100%%)%n", n, kafka.bootstrapServers());
+            int[] round = {0};
+            Rounds.Result<Double> r = Rounds.alternate("kafka", Rounds.count(),
+                    () -> bench.product("bench_kafka_" + ++round[0]), bench::raw);
+            table.rate("mesh-to-kafka, acks=all (events/s)", Stats.of(r.product()), Stats.of(r.baseline()), 0.60);
+            problems.addAll(bench.problems);
+        }
+        table.note("raw here for Kafka: KafkaProducer (idempotent, acks=all, linger 5 ms, " + WINDOW + " awaiting"
+                + " their acknowledgement), in this JVM, sending the same records with the same keys and headers; the"
+                + " product also reads each event from JetStream and acknowledges it there. The broker shares the JVM"
+                + " and the 2 cores with both.");
+    }
+
+    private String newTopic() throws Exception {
+        String topic = "bench-" + ++topics;
+        kafka.createTopic(topic, PARTITIONS);
+        return topic;
+    }
+
+    /** One product round: a context with one mesh-to-kafka route; the rate of its confirmations. */
+    private double product(String id) throws Exception {
+        String topic = newTopic();
+        try (CamelContext ctx = MeshTests.context(nc, stream)) {
+            PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx,
+                    "classpath:templates/mesh-to-kafka.yaml"));
+            MeshTests.loadYaml(ctx, "- templatedRoute:\n    routeTemplateRef: mesh-to-kafka\n    routeId: " + id
+                    + "\n    parameters:\n" + param("filter", "events.>") + param("brokers", kafka.bootstrapServers())
+                    + param("topic", topic) + param("deliverPolicy", "all"));
+            ctx.start();
+            BridgeEndpoint bridge = (BridgeEndpoint) ctx.getEndpoints().stream()
+                    .filter(e -> e instanceof BridgeEndpoint).findFirst().orElseThrow();
+            double rate = rate(() -> bridge.counts().confirmedCount(), "mesh-to-kafka");
+            if (bridge.counts().confirmedCount() != n || bridge.counts().failedCount() != 0) {
+                problem("mesh-to-kafka " + id + ": " + bridge.counts());
+            }
+            ctx.getRouteController().stopRoute(id);
+            nc.jetStreamManagement().deleteConsumer(stream, id);
+            return rate;
+        }
+    }
+
+    private static String param(String name, String value) {
+        return "      - name: " + name + "\n        value: \"" + value + "\"\n";
+    }
+
+    /** One raw round: the same records from a KafkaProducer with the same settings. */
+    private double raw() throws Exception {
+        String topic = newTopic();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        AtomicInteger acked = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        Semaphore window = new Semaphore(WINDOW);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.partitionsFor(topic); // metadata before the clock starts, as the product's start-up check
+            CompletableFuture<Double> rate = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return rate(acked::get, "raw kafka");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (Sample s : samples) {
+                window.acquire();
+                producer.send(new ProducerRecord<>(topic, null, null, s.key(), s.body(), s.headers()), (m, e) -> {
+                    (e == null ? acked : failed).incrementAndGet();
+                    window.release();
+                });
+            }
+            double result = rate.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            if (acked.get() != n || failed.get() != 0) {
+                problem("raw kafka: " + acked + " acknowledgements, " + failed + " failed, of " + n);
+            }
+            return result;
+        }
+    }
+
+    /** Acknowledgements/s between the 10% mark and the n-th, polling {@code confirmed}. */
+    private double rate(LongSupplier confirmed, String side) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long tenth = Math.max(1, n / 10);
+        long start = 0;
+        while (confirmed.getAsLong() < n) {
+            if (start == 0 && confirmed.getAsLong() >= tenth) {
+                start = System.nanoTime();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(side + ": " + confirmed.getAsLong() + " of " + n + " confirmed in "
+                        + WAIT);
+            }
+            Thread.sleep(0, 200_000);
+        }
+        long end = System.nanoTime();
+        if (start == 0) {
+            start = end - 1;
+        }
+        return (n - tenth) / ((end - start) / 1e9);
+    }
+
+    private void problem(String text) {
+        System.out.println("    !!! " + text);
+        problems.add(text);
+    }
+}
