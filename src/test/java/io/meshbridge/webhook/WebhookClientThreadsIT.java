@@ -43,7 +43,9 @@ class WebhookClientThreadsIT {
             long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - before;
             System.out.println("threads started for 500 attempts: " + started + " (common pool parallelism "
                     + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + ")");
-            assertThat(started).isLessThan(10);
+            // the count is the JVM's: threads other test classes left behind (broker clients reconnecting, pools
+            // winding down) may start a few meanwhile; a thread per attempt would be 500 or more
+            assertThat(started).isLessThan(50);
         }
     }
 }
