@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultAsyncProducer;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@value #CLOSE_GRACE_SECONDS} s for records in flight, and hands back the events of those still unconfirmed.
  * Thread-safe.
  */
-public class KafkaOutProducer extends DefaultAsyncProducer {
+public class KafkaOutProducer extends OutboundProducer {
 
     /** The record header carrying the event's id. */
     public static final String EVENT_ID = MqttOutProducer.EVENT_ID_PROPERTY;
@@ -61,28 +59,21 @@ public class KafkaOutProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaOutProducer.class);
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.US_ASCII);
 
-    private final BridgeEndpoint endpoint;
     private final KafkaBridgeSettings settings;
     private KafkaBridgeSettings.Outbound options;
-    private MeshOrigin origin;
     private KafkaPublisher publisher;
-    private String target;
-    private volatile boolean stopping;
 
     KafkaOutProducer(BridgeEndpoint endpoint, KafkaBridgeSettings settings) {
-        super(endpoint);
-        this.endpoint = endpoint;
+        super(endpoint, "bridge:kafka-out");
         this.settings = settings;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        stopping = false;
+    MeshOrigin open() throws Exception {
         options = settings.outbound();
         KafkaConnection connection = settings.connection("mesh-bridge-" + UUID.randomUUID().toString().substring(0, 8));
-        origin = OutboundSteps.origin(getEndpoint().getCamelContext(), options.meshId(), options.forwardBridged());
-        target = "Kafka topic " + options.topic();
+        MeshOrigin origin = OutboundSteps.origin(getEndpoint().getCamelContext(), options.meshId(),
+                options.forwardBridged());
         publisher = new KafkaPublisher(connection, options.tuning());
         try {
             int partitions = publisher.checkTopic(options.topic());
@@ -93,41 +84,23 @@ public class KafkaOutProducer extends DefaultAsyncProducer {
             publisher.close(Duration.ZERO);
             throw e;
         }
+        return origin;
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        ConsumedEvent event;
+    String target() {
+        return "Kafka topic " + options.topic();
+    }
+
+    @Override
+    CompletableFuture<Void> send(ConsumedEvent event, String marker) {
         byte[] key;
         try {
-            event = OutboundSteps.consumed(exchange, "bridge:kafka-out");
-            String marker = OutboundSteps.marker(event);
-            if (!OutboundSteps.forward(origin, marker, endpoint.counts())) {
-                callback.done(true);
-                return true;
-            }
             key = options.key().of(event);
-            publisher.publish(options.topic(), key, event.raw(), headers(event, origin.markerFor(marker)))
-                    .whenComplete((ok, error) -> {
-                        try {
-                            if (error == null) {
-                                endpoint.counts().confirmed();
-                            } else {
-                                endpoint.counts().failed();
-                                exchange.setException(OutboundSteps.failure(error, target, stopping));
-                            }
-                        } finally {
-                            callback.done(false);
-                        }
-                    });
-            return false;
-        } catch (MeshPermanentException e) {
-            exchange.setException(e);
-        } catch (RuntimeException e) {
-            exchange.setException(new MeshPermanentException("bridge:kafka-out: " + e.getMessage(), e));
+        } catch (RuntimeException e) { // a data.<field> key of an event whose data cannot be decoded
+            throw new MeshPermanentException("bridge:kafka-out: " + e.getMessage(), e);
         }
-        callback.done(true);
-        return true;
+        return publisher.publish(options.topic(), key, event.raw(), headers(event, marker));
     }
 
     private static List<Header> headers(ConsumedEvent event, String marker) {
@@ -146,12 +119,9 @@ public class KafkaOutProducer extends DefaultAsyncProducer {
     }
 
     @Override
-    protected void doStop() throws Exception {
-        stopping = true;
+    void disconnect() {
         if (publisher != null) {
             publisher.close(Duration.ofSeconds(CLOSE_GRACE_SECONDS));
         }
-        LOG.info("Stopped bridging events to {}: {}", target, endpoint.counts());
-        super.doStop();
     }
 }

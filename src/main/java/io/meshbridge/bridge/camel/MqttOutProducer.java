@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultAsyncProducer;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Loop guard.</b> Events held back by {@link MeshOrigin#outbound} are acknowledged without being sent.
  * Connects at start (the broker must be reachable then). Thread-safe.
  */
-public class MqttOutProducer extends DefaultAsyncProducer {
+public class MqttOutProducer extends OutboundProducer {
 
     /** The user property carrying the event's id. */
     public static final String EVENT_ID_PROPERTY = "Mesh-Event-Id";
@@ -47,77 +45,48 @@ public class MqttOutProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttOutProducer.class);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
-    private final BridgeEndpoint endpoint;
     private final MqttBridgeSettings settings;
     private MqttBridgeSettings.Outbound options;
     private MqttConnection connection;
-    private MeshOrigin origin;
     private MqttPublisher publisher;
-    private String target;
-    private volatile boolean stopping;
 
     MqttOutProducer(BridgeEndpoint endpoint, MqttBridgeSettings settings) {
-        super(endpoint);
-        this.endpoint = endpoint;
+        super(endpoint, "bridge:mqtt-out");
         this.settings = settings;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        stopping = false;
+    MeshOrigin open() throws Exception {
         options = settings.outbound();
         // a fresh client id per producer: workers sharing the route must not take each other's connection
         connection = settings.connection("mesh-bridge-" + UUID.randomUUID().toString().substring(0, 8));
-        origin = OutboundSteps.origin(getEndpoint().getCamelContext(), options.meshId(), options.forwardBridged());
-        target = "MQTT " + connection.brokerUrl();
+        MeshOrigin origin = OutboundSteps.origin(getEndpoint().getCamelContext(), options.meshId(),
+                options.forwardBridged());
         publisher = new MqttPublisher(connection, options.maxInFlight(), options.sendTimeout());
         LOG.info("Bridging events to {} (topics {}/<type>, QoS 1, {} in flight at most, mesh id {}{})", connection,
                 options.topicPrefix(), publisher.window(), origin.meshId(),
                 origin.forwardBridged() ? ", forwarding bridged events" : "");
+        return origin;
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        ConsumedEvent event;
-        try {
-            event = OutboundSteps.consumed(exchange, "bridge:mqtt-out");
-        } catch (RuntimeException e) {
-            exchange.setException(e);
-            callback.done(true);
-            return true;
-        }
-        String marker = OutboundSteps.marker(event);
-        if (!OutboundSteps.forward(origin, marker, endpoint.counts())) {
-            callback.done(true);
-            return true;
-        }
+    String target() {
+        return "MQTT " + connection.brokerUrl();
+    }
+
+    @Override
+    CompletableFuture<Void> send(ConsumedEvent event, String marker) {
         Map<String, String> properties = new LinkedHashMap<>(4);
-        properties.put(MeshOrigin.HEADER, origin.markerFor(marker));
+        properties.put(MeshOrigin.HEADER, marker);
         properties.put(EVENT_ID_PROPERTY, event.id());
-        publisher.publish(SubjectMapping.mqttTopic(options.topicPrefix(), event.subject()), event.raw(), properties,
-                "application/json").whenComplete((ok, error) -> {
-                    try {
-                        if (error == null) {
-                            endpoint.counts().confirmed();
-                        } else {
-                            endpoint.counts().failed();
-                            exchange.setException(OutboundSteps.failure(error, target, stopping));
-                        }
-                    } finally {
-                        callback.done(false);
-                    }
-                });
-        return false;
+        return publisher.publish(SubjectMapping.mqttTopic(options.topicPrefix(), event.subject()), event.raw(),
+                properties, "application/json");
     }
 
     @Override
-    protected void doStop() throws Exception {
-        stopping = true;
+    void disconnect() {
         if (publisher != null) {
             publisher.close(CLOSE_GRACE);
         }
-        LOG.info("Stopped bridging events to {}: {}", target, endpoint.counts());
-        super.doStop();
     }
 }

@@ -8,9 +8,7 @@ import io.meshbridge.camel.MeshConstants;
 import io.meshbridge.events.ConnectionEvents;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultAsyncProducer;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,83 +34,54 @@ import org.slf4j.LoggerFactory;
  * reconnects forever, buffering publishes), closes at stop; confirmations still missing at stop hand their
  * events back. Thread-safe.
  */
-public class NatsOutProducer extends DefaultAsyncProducer {
+public class NatsOutProducer extends OutboundProducer {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsOutProducer.class);
 
-    private final BridgeEndpoint endpoint;
     private final NatsBridgeSettings settings;
     private NatsBridgeSettings.Options options;
-    private MeshOrigin origin;
     private Connection connection;
     private NatsPublisher publisher;
-    private String target;
-    private volatile boolean stopping;
 
     NatsOutProducer(BridgeEndpoint endpoint, NatsBridgeSettings settings) {
-        super(endpoint);
-        this.endpoint = endpoint;
+        super(endpoint, "bridge:nats-out");
         this.settings = settings;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        super.doStart();
-        stopping = false;
+    MeshOrigin open() throws Exception {
         options = settings.validated();
-        origin = OutboundSteps.origin(getEndpoint().getCamelContext(), options.meshId(), options.forwardBridged());
-        target = "NATS " + options.connection().servers();
+        MeshOrigin origin = OutboundSteps.origin(getEndpoint().getCamelContext(), options.meshId(),
+                options.forwardBridged());
         connection = options.connection().connect("mesh-bridge to " + options.subjectPrefix(), new ConnectionEvents());
         publisher = new NatsPublisher(connection, options.mode(), options.ackTimeout());
         LOG.info("Bridging events to {} ({} mode, subjects {}<type>, mesh id {}{})", options.connection(),
                 options.mode().name().toLowerCase(java.util.Locale.ROOT), options.subjectPrefix(), origin.meshId(),
                 origin.forwardBridged() ? ", forwarding bridged events" : "");
+        return origin;
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        ConsumedEvent event;
-        try {
-            event = OutboundSteps.consumed(exchange, "bridge:nats-out");
-        } catch (RuntimeException e) {
-            exchange.setException(e);
-            callback.done(true);
-            return true;
-        }
-        String marker = OutboundSteps.marker(event);
-        if (!OutboundSteps.forward(origin, marker, endpoint.counts())) {
-            callback.done(true);
-            return true;
-        }
+    String target() {
+        return "NATS " + options.connection().servers();
+    }
+
+    @Override
+    CompletableFuture<Void> send(ConsumedEvent event, String marker) {
         Headers headers = new Headers()
                 .put(MeshConstants.NATS_MSG_ID, event.id())
-                .put(MeshOrigin.HEADER, origin.markerFor(marker));
-        publisher.publish(SubjectMapping.natsSubject(options.subjectPrefix(), event.subject()), headers, event.raw())
-                .whenComplete((ok, error) -> {
-                    try {
-                        if (error == null) {
-                            endpoint.counts().confirmed();
-                        } else {
-                            endpoint.counts().failed();
-                            exchange.setException(OutboundSteps.failure(error, target, stopping));
-                        }
-                    } finally {
-                        callback.done(false);
-                    }
-                });
-        return false;
+                .put(MeshOrigin.HEADER, marker);
+        return publisher.publish(SubjectMapping.natsSubject(options.subjectPrefix(), event.subject()), headers,
+                event.raw());
     }
 
     @Override
-    protected void doStop() throws Exception {
-        stopping = true;
+    void disconnect() throws Exception {
         if (publisher != null) {
             publisher.close();
         }
         if (connection != null) {
             connection.close();
         }
-        LOG.info("Stopped bridging events to {}: {}", target, endpoint.counts());
-        super.doStop();
     }
 }
