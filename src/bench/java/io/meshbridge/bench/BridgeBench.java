@@ -266,7 +266,16 @@ public final class BridgeBench {
 
     /** Confirmations/s between the 10% mark and the n-th, polling {@code confirmed}. */
     private double rate(LongSupplier confirmed, String side) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return confirmationRate(confirmed, n, WAIT, side);
+    }
+
+    /**
+     * Confirmations/s between the 10% mark and the {@code n}-th, polling {@code confirmed} every 0.2 ms; fails
+     * when they do not all come within {@code wait}. Shared with {@link KafkaBridgeBench}.
+     */
+    static double confirmationRate(LongSupplier confirmed, long n, Duration wait, String side)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         long tenth = Math.max(1, n / 10);
         long start = 0;
         while (confirmed.getAsLong() < n) {
@@ -275,7 +284,7 @@ public final class BridgeBench {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(side + ": " + confirmed.getAsLong() + " of " + n + " confirmed in "
-                        + WAIT);
+                        + wait);
             }
             Thread.sleep(0, 200_000);
         }

@@ -211,24 +211,7 @@ public final class KafkaBridgeBench {
 
     /** Acknowledgements/s between the 10% mark and the n-th, polling {@code confirmed}. */
     private double rate(LongSupplier confirmed, String side) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long tenth = Math.max(1, n / 10);
-        long start = 0;
-        while (confirmed.getAsLong() < n) {
-            if (start == 0 && confirmed.getAsLong() >= tenth) {
-                start = System.nanoTime();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(side + ": " + confirmed.getAsLong() + " of " + n + " confirmed in "
-                        + WAIT);
-            }
-            Thread.sleep(0, 200_000);
-        }
-        long end = System.nanoTime();
-        if (start == 0) {
-            start = end - 1;
-        }
-        return (n - tenth) / ((end - start) / 1e9);
+        return BridgeBench.confirmationRate(confirmed, n, WAIT, side);
     }
 
     private void problem(String text) {
