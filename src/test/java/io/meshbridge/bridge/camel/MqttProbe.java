@@ -111,7 +111,7 @@ final class MqttProbe implements AutoCloseable {
                     throw e;
                 }
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // the pace of a publisher retrying while the broker restarts, not a wait for a condition
         }
     }
 
