@@ -9,7 +9,6 @@ import io.nats.client.Connection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,28 +24,9 @@ class IngestStallIT {
     @RegisterExtension
     static final NatsServerExtension NATS = new NatsServerExtension();
 
-    private ProcessHandle paused;
-
     @AfterEach
-    void resume() throws Exception {
-        if (paused != null) {
-            signal("CONT", paused);
-        }
-    }
-
-    private static ProcessHandle server() {
-        String port = " -p " + NATS.server().port() + " ";
-        List<ProcessHandle> found = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("nats-server") && (c + " ").contains(port))
-                        .orElse(false)).toList();
-        assertThat(found).as("the test's nats-server process").hasSize(1);
-        return found.get(0);
-    }
-
-    private static void signal(String name, ProcessHandle p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
+    void resume() {
+        NATS.server().resume();
     }
 
     private static IngestRequest post(String topic, String key) {
@@ -69,8 +49,7 @@ class IngestStallIT {
         assertThat(late.json()).contains("waited 1501 ms for a thread; nothing was emitted");
         assertThat(late.retryAfter()).isEqualTo(2);
 
-        paused = server();
-        signal("STOP", paused);
+        NATS.server().pause();
         assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
         IngestResponse stalled = processor.answer(post("stall", "during"), 0);
         assertThat(stalled.status()).isEqualTo(503);
@@ -79,8 +58,7 @@ class IngestStallIT {
         // jnats gives up on the unanswered publish after its request timeout: the window is free again even
         // though the server never answered
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> service.inFlight() == 0);
-        signal("CONT", paused);
-        paused = null;
+        NATS.server().resume();
 
         IngestResponse retried = processor.answer(post("stall", "during"), 0);
         assertThat(retried.status()).as(retried.json()).isEqualTo(202);

@@ -27,6 +27,7 @@ final class ContainerBackend implements ServerBackend {
 
     private final NatsServer.Settings settings;
     private GenericContainer<?> container;
+    private boolean paused;
     private String version = "unknown";
 
     ContainerBackend(NatsServer.Settings settings) {
@@ -84,6 +85,23 @@ final class ContainerBackend implements ServerBackend {
     public void kill() {
         if (container != null && container.isRunning()) {
             container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
+        }
+    }
+
+    @Override
+    public void pause() {
+        if (!isRunning()) {
+            throw new IllegalStateException("nats-server is not running");
+        }
+        container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        if (paused) {
+            container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+            paused = false;
         }
     }
 

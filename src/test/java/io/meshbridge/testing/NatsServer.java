@@ -84,6 +84,20 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /**
+     * Freezes the process (SIGSTOP) and returns once all its threads are stopped: the connections stay
+     * up and nothing is answered, like a server stalled on a full disk or a long pause. {@link #resume}
+     * thaws it; {@link #close} thaws it too.
+     */
+    public synchronized void pause() {
+        backend.pause();
+    }
+
+    /** Thaws a {@link #pause paused} server. No-op when it is not paused. */
+    public synchronized void resume() {
+        backend.resume();
+    }
+
+    /**
      * Starts again on the same port with the same store and configuration, stopping first if needed.
      * Retries for a few seconds while the port is still held after a kill.
      */

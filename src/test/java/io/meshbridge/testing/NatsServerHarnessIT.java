@@ -148,6 +148,24 @@ class NatsServerHarnessIT {
     }
 
     @Test
+    void aPausedServerAnswersNothingUntilResumedAndAStoppedPausedServerExits() throws Exception {
+        try (NatsServer server = NatsServer.builder().name("pause").start();
+             Connection nc = io.nats.client.Nats.connect(server.clientOptions().build())) {
+            nc.flush(WAIT);
+            server.pause();
+            assertThat(nc.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+            assertThatThrownBy(() -> nc.flush(Duration.ofMillis(300)))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            server.resume();
+            nc.flush(WAIT);
+
+            server.pause();
+            server.stop(); // thaws first: a stopped process would ignore SIGTERM
+            assertThat(server.isRunning()).isFalse();
+        }
+    }
+
+    @Test
     void threeNodeClusterKeepsAcknowledgingWithOneNodeKilled() throws Exception {
         try (NatsCluster cluster = new NatsCluster().start(); Connection nc = cluster.connect()) {
             assertThat(cluster.urls().split(",")).hasSize(3)

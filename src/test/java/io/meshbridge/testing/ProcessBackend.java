@@ -44,6 +44,7 @@ final class ProcessBackend implements ServerBackend {
     private int port;
     private int starts;
     private Process process;
+    private boolean paused;
     private List<String> command = List.of();
 
     ProcessBackend(NatsServerBinary binary, NatsServer.Settings settings) {
@@ -151,6 +152,10 @@ final class ProcessBackend implements ServerBackend {
         if (process == null) {
             return;
         }
+        if (!forcibly) {
+            resume(); // a stopped process does not act on SIGTERM
+        }
+        paused = false;
         try {
             if (forcibly) {
                 process.destroyForcibly();
@@ -170,6 +175,59 @@ final class ProcessBackend implements ServerBackend {
         } finally {
             LIVE.remove(process);
         }
+    }
+
+    @Override
+    public void pause() {
+        if (!isRunning()) {
+            throw new IllegalStateException("nats-server is not running");
+        }
+        signal("STOP");
+        paused = true;
+        // kill(2) returns once the signal is queued: wait until the kernel reports every thread stopped,
+        // so that nothing the caller sends next can still be answered
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        Awaitility.await("nats-server pid " + process.pid() + " stopped").atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> allStopped(tasks));
+    }
+
+    @Override
+    public void resume() {
+        if (paused && isRunning()) {
+            signal("CONT");
+        }
+        paused = false;
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling nats-server", e);
+        }
+    }
+
+    /** Whether every thread under {@code /proc/<pid>/task} is in state T (stopped) or t (traced). */
+    private static boolean allStopped(Path tasks) throws IOException {
+        try (Stream<Path> list = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) list::iterator) {
+                String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override

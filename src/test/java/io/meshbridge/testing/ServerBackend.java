@@ -18,6 +18,15 @@ interface ServerBackend {
     /** Kills (SIGKILL) and waits for the exit. No-op when not running. */
     void kill();
 
+    /**
+     * Freezes the server (SIGSTOP, or a container pause) and returns once every one of its threads is
+     * stopped: its sockets stay open and nothing is answered. Fails when the server is not running.
+     */
+    void pause();
+
+    /** Thaws a paused server (SIGCONT). No-op when it is not paused. */
+    void resume();
+
     /** Starts again on the same port with the same store; the server must not be running. */
     void restart();
 
