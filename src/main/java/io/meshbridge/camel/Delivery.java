@@ -22,6 +22,7 @@ final class Delivery {
     private final long deliveries;
     private final Instant streamTime;
     private final String eventId;
+    private final boolean replay;
     private static final AtomicIntegerFieldUpdater<Delivery> SETTLED =
             AtomicIntegerFieldUpdater.newUpdater(Delivery.class, "settled");
     private static final AtomicIntegerFieldUpdater<Delivery> COMPLETED =
@@ -57,6 +58,8 @@ final class Delivery {
         String msgId = message.hasHeaders() ? message.getHeaders().getFirst(MeshConstants.NATS_MSG_ID) : null;
         this.eventId = msgId != null && !msgId.isEmpty() ? msgId
                 : new StreamPosition(stream, sequence, streamTime).derivedId();
+        // read here, on the receiving thread, so the dispatching thread (the busier one) does not
+        this.replay = replayMarked(message);
         this.receivedNanos = receivedNanos;
         this.lastProgressNanos = receivedNanos;
     }
@@ -137,11 +140,29 @@ final class Delivery {
 
     /** Whether the replay marker {@code Mesh-Replay: true} is set. */
     boolean isReplay() {
+        return replay;
+    }
+
+    private static boolean replayMarked(Message message) {
         if (!message.hasHeaders()) {
             return false;
         }
         String value = message.getHeaders().getFirst(MeshConstants.REPLAY_HEADER);
         return value != null && value.trim().equalsIgnoreCase("true");
+    }
+
+    /**
+     * Identity equality, as {@link Object#equals}; the hash comes from the position instead of the identity
+     * hash, whose first computation per object is costly, and every delivery enters the in-flight set once.
+     */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(sequence * 31 + deliveries);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
     }
 
     @Override
