@@ -11,7 +11,6 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The dead-letter stream {@value MeshConstants#DLQ_STREAM} and the messages written to it.
@@ -72,14 +71,13 @@ final class DeadLetters {
      *
      * @throws IllegalArgumentException when the window is too short to retry safely at all
      */
-    static Duration retryDelay(List<Duration> backoff, Duration window) {
+    static Duration retryDelay(Duration last, Duration window) {
         Duration room = window.minus(WRITE_TIMEOUT).dividedBy(2);
         if (room.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("the duplicate window of " + MeshConstants.DLQ_STREAM + " (" + window
                     + ") is too short: a dead letter's write is retried with the same id and must be remembered for"
                     + " at least " + WRITE_TIMEOUT.plusSeconds(2) + "; raise the stream's duplicate window");
         }
-        Duration last = backoff.get(backoff.size() - 1);
         return last.compareTo(room) > 0 ? room : last;
     }
 

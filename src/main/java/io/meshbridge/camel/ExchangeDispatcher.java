@@ -31,21 +31,21 @@ final class ExchangeDispatcher implements Fetcher.Sink {
     private final EventCodec codec;
     private final Settlements settlements;
     private final Collection<Delivery> inFlight;
-    private final List<Duration> backoff;
+    private final RetrySchedule retries;
     private final Duration longestBackoff;
     private final Supplier<ShutdownRunningTask> shutdownRunningTask;
     private final ConsumerStats stats;
 
     ExchangeDispatcher(MeshConsumer consumer, MeshConfiguration config, EventCodec codec, Settlements settlements,
-                       Collection<Delivery> inFlight, List<Duration> backoff,
+                       Collection<Delivery> inFlight, RetrySchedule retries,
                        Supplier<ShutdownRunningTask> shutdownRunningTask, ConsumerStats stats) {
         this.consumer = consumer;
         this.config = config;
         this.codec = codec;
         this.settlements = settlements;
         this.inFlight = inFlight;
-        this.backoff = backoff;
-        this.longestBackoff = MeshConfiguration.longest(backoff);
+        this.retries = retries;
+        this.longestBackoff = retries.longest();
         this.shutdownRunningTask = shutdownRunningTask;
         this.stats = stats;
     }
@@ -173,6 +173,6 @@ final class ExchangeDispatcher implements Fetcher.Sink {
     }
 
     private Duration backoffFor(long attempt) {
-        return MeshConfiguration.delayAfter(backoff, attempt);
+        return retries.delayAfter(attempt);
     }
 }

@@ -4,12 +4,10 @@ import io.meshbridge.events.Timestamps;
 import io.nats.client.api.DeliverPolicy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * The options of a {@code mesh:} endpoint, set from its URI parameters (for example
@@ -155,7 +153,7 @@ public class MeshConfiguration implements Cloneable {
         if (pollTimeout == null || pollTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("pollTimeout must be at least 1s, was " + pollTimeout);
         }
-        backoffDelays();
+        retrySchedule();
         DeliverPolicy policy = jetStreamDeliverPolicy();
         if (policy == DeliverPolicy.ByStartTime) {
             if (startTime == null || startTime.isBlank()) {
@@ -211,66 +209,9 @@ public class MeshConfiguration implements Cloneable {
         }
     }
 
-    /** The {@code backoff} list parsed; never empty. */
-    public List<Duration> backoffDelays() {
-        if (backoff == null || backoff.isBlank()) {
-            throw new IllegalArgumentException("backoff must list at least one delay, e.g. 1s,5s,30s");
-        }
-        List<Duration> out = new ArrayList<>();
-        for (String part : backoff.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                throw new IllegalArgumentException("backoff '" + backoff + "' has an empty element");
-            }
-            Duration d;
-            try {
-                d = p.startsWith("P") || p.startsWith("p") ? Duration.parse(p) : TimeUtils.toDuration(p);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("backoff element '" + p + "' is not a duration (use 500ms,"
-                        + " 1s, 2m, 1h or ISO-8601 such as PT1S)", e);
-            }
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("backoff element '" + p + "' is negative");
-            }
-            out.add(d);
-        }
-        return List.copyOf(out);
-    }
-
-    /**
-     * The longest time from a failing message's first attempt to its last: every retry after the longest
-     * {@code backoff} delay (a step's {@link MeshRetryException} can lengthen a delay up to it), that is the
-     * longest delay times {@code maxDeliver - 1}.
-     */
-    public Duration retrySpan() {
-        return longest(backoffDelays()).multipliedBy(Math.max(0, maxDeliver - 1));
-    }
-
-    /** The longest of {@code delays} (a parsed {@code backoff}, never empty). */
-    public static Duration longest(List<Duration> delays) {
-        return delays.stream().max(Duration::compareTo).orElseThrow();
-    }
-
-    /**
-     * Refuses a retry schedule that can outlast a stream's max age (zero or null: unlimited), which would drop a
-     * failing event before its last attempt.
-     *
-     * @throws IllegalArgumentException naming {@code backoff} and {@code maxDeliver}
-     */
-    public void requireRetriesWithin(Duration maxAge, String stream) {
-        Duration span = retrySpan();
-        if (maxAge != null && !maxAge.isZero() && span.compareTo(maxAge) >= 0) {
-            throw new IllegalArgumentException("backoff=" + backoff + " with maxDeliver=" + maxDeliver
-                    + " can retry a failing event for " + span + " (every retry at the longest delay), not less than"
-                    + " the max age " + maxAge + " of stream " + stream + ": the stream would drop it before its last"
-                    + " attempt; shorten backoff or lower maxDeliver");
-        }
-    }
-
-    /** The delay after failed attempt {@code attempt} (1-based): element min(attempt - 1, last) of {@code delays}. */
-    static Duration delayAfter(List<Duration> delays, long attempt) {
-        int index = (int) Math.min(Math.max(attempt - 1, 0), delays.size() - 1);
-        return delays.get(index);
+    /** The retry schedule of {@code backoff} and {@code maxDeliver}. */
+    public RetrySchedule retrySchedule() {
+        return RetrySchedule.parse(backoff, maxDeliver);
     }
 
     private static void positive(String name, long value) {

@@ -8,7 +8,6 @@ import io.nats.client.JetStream;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -159,22 +158,22 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         stream = endpoint.streamName();
         durable = endpoint.durableName(getRouteId());
         routeLabel = getRouteId() != null ? getRouteId() : config.getDurable();
-        List<Duration> backoff = config.backoffDelays();
+        RetrySchedule retries = config.retrySchedule();
         EventCodec codec = Bus.codecFor(connection);
         JetStream js = connection.jetStream();
         Duration deadLetterWindow = DeadLetters.ensureStream(connection);
         Settlements settlements = new Settlements(js, DeadLetters.subject(routeLabel), routeLabel, durable,
-                DeadLetters.retryDelay(backoff, deadLetterWindow), stats, this::settle);
+                DeadLetters.retryDelay(retries.last(), deadLetterWindow), stats, this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         redrives = new Redrives(this, config, codec, routeLabel, connection.jetStreamManagement(),
                 executors.newSingleThreadExecutor(this, "MeshRedrive[" + durable + "]"));
-        ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, backoff,
+        ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, retries,
                 () -> shutdownRunningTask, stats);
         gapChecks = GapChecks.of(this);
         fetcher = new Fetcher(js, stream, durable, config, gapChecks.beforeDispatching(dispatcher), executors, this);
         ConsumerConfiguration desired = DurableSetup.desired(durable, filter, config, routeLabel);
         StreamConfiguration streamConfig = connection.jetStreamManagement().getStreamInfo(stream).getConfiguration();
-        config.requireRetriesWithin(streamConfig.getMaxAge(), stream);
+        retries.requireWithin(streamConfig.getMaxAge(), stream);
         DurableSetup.ensure(connection.jetStreamManagement(), stream, desired);
         gapChecks.start();
         pause = ConnectorPause.start(connection, streamConfig.getReplicas(), durable, routeLabel,

@@ -61,7 +61,7 @@ class MeshEndpointTest {
         assertThat(c.getBatchSize()).isEqualTo(7);
         assertThat(c.getMaxAckPending()).isEqualTo(9);
         assertThat(c.getAckWait()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.backoffDelays()).containsExactly(Duration.ofMillis(100), Duration.ofSeconds(2),
+        assertThat(c.retrySchedule().delays()).containsExactly(Duration.ofMillis(100), Duration.ofSeconds(2),
                 Duration.ofMinutes(1));
         assertThat(c.getMaxDeliver()).isEqualTo(4);
         assertThat(c.getConcurrentConsumers()).isEqualTo(3);
@@ -84,7 +84,7 @@ class MeshEndpointTest {
         assertThat(c.getBatchSize()).isEqualTo(100);
         assertThat(c.getMaxAckPending()).isEqualTo(1000);
         assertThat(c.getAckWait()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.backoffDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(5),
+        assertThat(c.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
         assertThat(c.getMaxDeliver()).isEqualTo(5);
         assertThat(c.getConcurrentConsumers()).isEqualTo(1);
@@ -149,20 +149,28 @@ class MeshEndpointTest {
 
     @Test
     void backoffDelayIsTheElementForTheAttemptThenTheLast() {
-        List<Duration> delays = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
-        assertThat(MeshConfiguration.delayAfter(delays, 1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(MeshConfiguration.delayAfter(delays, 2)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(MeshConfiguration.delayAfter(delays, 3)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(MeshConfiguration.delayAfter(delays, 17)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(MeshConfiguration.delayAfter(List.of(Duration.ZERO), 4)).isEqualTo(Duration.ZERO);
+        RetrySchedule delays = RetrySchedule.parse("1s, 5s,30s", 20);
+        assertThat(delays.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(delays.delayAfter(2)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(delays.delayAfter(3)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(delays.delayAfter(17)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(delays.last()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(delays.describe()).isEqualTo("1s,5s,30s");
+        assertThat(new RetrySchedule(List.of(Duration.ZERO), 1).delayAfter(4)).isEqualTo(Duration.ZERO);
+        assertThat(RetrySchedule.parse("500ms,PT2M,1h", 3).describe()).isEqualTo("500ms,2m,1h");
+        assertThatThrownBy(() -> new RetrySchedule(List.of(), 3)).hasMessageContaining("at least one delay");
+        assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ofSeconds(-1)), 3))
+                .hasMessageContaining("negative");
+        assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ofSeconds(1)), 0))
+                .hasMessageContaining("maxDeliver must be at least 1");
     }
 
     @Test
     void aFailedDeadLetterIsWrittenAgainWhileTheStreamStillRemembersItsId() {
-        List<Duration> backoff = List.of(Duration.ofSeconds(1), Duration.ofMinutes(10));
+        Duration backoff = Duration.ofMinutes(10);
         // the last backoff would come after the 2 minute window: the retry comes after 45 s instead
         assertThat(DeadLetters.retryDelay(backoff, Duration.ofMinutes(2))).isEqualTo(Duration.ofSeconds(45));
-        assertThat(DeadLetters.retryDelay(List.of(Duration.ofSeconds(5)), Duration.ofMinutes(2)))
+        assertThat(DeadLetters.retryDelay(Duration.ofSeconds(5), Duration.ofMinutes(2)))
                 .isEqualTo(Duration.ofSeconds(5));
         assertThat(DeadLetters.retryDelay(backoff, Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(10));
         assertThatThrownBy(() -> DeadLetters.retryDelay(backoff, Duration.ofSeconds(31)))

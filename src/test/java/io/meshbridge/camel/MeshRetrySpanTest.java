@@ -19,17 +19,17 @@ class MeshRetrySpanTest {
     @Test
     void everyRetryMayWaitTheLongestDelayBecauseRetryAfterCanLengthenOne() {
         // the webhook default: 11 attempts, the longest delay 1 h
-        assertThat(config("5s,30s,2m,10m,30m,1h,1h,1h,1h,1h", 11).retrySpan()).isEqualTo(Duration.ofHours(10));
-        assertThat(config("1s,5s,30s", 5).retrySpan()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(config("1s", 1).retrySpan()).isEqualTo(Duration.ZERO);
+        assertThat(config("5s,30s,2m,10m,30m,1h,1h,1h,1h,1h", 11).retrySchedule().span()).isEqualTo(Duration.ofHours(10));
+        assertThat(config("1s,5s,30s", 5).retrySchedule().span()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config("1s", 1).retrySchedule().span()).isEqualTo(Duration.ZERO);
     }
 
     @Test
     void aScheduleThatCanOutlastTheStreamFailsNamingBothOptions() {
         MeshConfiguration c = config("5s,30s,2m,10m,30m,1h,1h,1h,1h,1h", 11);
-        c.requireRetriesWithin(Duration.ofHours(24), "MESH_EVENTS");
-        c.requireRetriesWithin(Duration.ZERO, "MESH_EVENTS"); // unlimited
-        assertThatThrownBy(() -> c.requireRetriesWithin(Duration.ofHours(8), "MESH_EVENTS"))
+        c.retrySchedule().requireWithin(Duration.ofHours(24), "MESH_EVENTS");
+        c.retrySchedule().requireWithin(Duration.ZERO, "MESH_EVENTS"); // unlimited
+        assertThatThrownBy(() -> c.retrySchedule().requireWithin(Duration.ofHours(8), "MESH_EVENTS"))
                 .hasMessageContaining("backoff=5s,30s").hasMessageContaining("maxDeliver=11")
                 .hasMessageContaining("PT10H").hasMessageContaining("PT8H");
     }

@@ -57,7 +57,7 @@ final class Pausing {
     RuntimeException verdict(Exchange exchange, ConsumedEvent event, Outcome outcome) {
         if (consumerConfig == null && exchange.getFromEndpoint() instanceof MeshEndpoint from) {
             MeshConfiguration config = from.getConfiguration();
-            overdueNanos = MeshConfiguration.longest(config.backoffDelays())
+            overdueNanos = config.retrySchedule().longest()
                     .plus(config.getAckWait().multipliedBy(2)).toNanos();
             consumerConfig = config;
         }
