@@ -19,19 +19,14 @@ import java.util.Locale;
  * parameter at fault. {@link #toString()} never shows the password. Setters only (the values are read
  * through the checked options). Not thread-safe: configured once, then read.
  */
-public class KafkaBridgeSettings {
+public class KafkaBridgeSettings extends BrokerAccess {
 
     /** Longest Kafka topic name. */
     static final int MAX_TOPIC = 249;
 
     private String brokers;
     private String sasl = "none";
-    private String user = "";
-    private String password = "";
     private String tls = "false";
-    private String tlsCa = "";
-    private String tlsCert = "";
-    private String tlsKey = "";
     private String clientId = "";
     private String connectTimeout = "10s";
     private String topic;
@@ -194,7 +189,7 @@ public class KafkaBridgeSettings {
     public String toString() {
         return "KafkaBridgeSettings[" + brokers + ", topic " + topic + ", sasl " + sasl + ", user "
                 + (Params.text(user) == null ? "none" : user) + ", password "
-                + (password == null || password.isEmpty() ? "none" : "set") + "]";
+                + passwordState() + "]";
     }
 
     public void setBrokers(String brokers) {
@@ -205,28 +200,8 @@ public class KafkaBridgeSettings {
         this.sasl = sasl;
     }
 
-    public void setUser(String user) {
-        this.user = user;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
-    }
-
     public void setTls(String tls) {
         this.tls = tls;
-    }
-
-    public void setTlsCa(String tlsCa) {
-        this.tlsCa = tlsCa;
-    }
-
-    public void setTlsCert(String tlsCert) {
-        this.tlsCert = tlsCert;
-    }
-
-    public void setTlsKey(String tlsKey) {
-        this.tlsKey = tlsKey;
     }
 
     public void setClientId(String clientId) {

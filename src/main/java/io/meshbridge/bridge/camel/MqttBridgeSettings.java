@@ -17,14 +17,9 @@ import java.time.Duration;
  * parameter at fault. {@link #toString()} never shows the password. Not thread-safe: configured once, then
  * read.
  */
-public class MqttBridgeSettings {
+public class MqttBridgeSettings extends BrokerAccess {
 
     private String brokerUrl;
-    private String user = "";
-    private String password = "";
-    private String tlsCa = "";
-    private String tlsCert = "";
-    private String tlsKey = "";
     private String clientId = "";
     private String connectTimeout = "10s";
     private String keepAlive = "30s";
@@ -132,7 +127,7 @@ public class MqttBridgeSettings {
     @Override
     public String toString() {
         return "MqttBridgeSettings[" + brokerUrl + ", user " + (Params.text(user) == null ? "none" : user)
-                + ", password " + (password == null || password.isEmpty() ? "none" : "set") + "]";
+                + ", password " + passwordState() + "]";
     }
 
     public String getBrokerUrl() {
@@ -141,46 +136,6 @@ public class MqttBridgeSettings {
 
     public void setBrokerUrl(String brokerUrl) {
         this.brokerUrl = brokerUrl;
-    }
-
-    public String getUser() {
-        return user;
-    }
-
-    public void setUser(String user) {
-        this.user = user;
-    }
-
-    public String getPassword() {
-        return password;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
-    }
-
-    public String getTlsCa() {
-        return tlsCa;
-    }
-
-    public void setTlsCa(String tlsCa) {
-        this.tlsCa = tlsCa;
-    }
-
-    public String getTlsCert() {
-        return tlsCert;
-    }
-
-    public void setTlsCert(String tlsCert) {
-        this.tlsCert = tlsCert;
-    }
-
-    public String getTlsKey() {
-        return tlsKey;
-    }
-
-    public void setTlsKey(String tlsKey) {
-        this.tlsKey = tlsKey;
     }
 
     public String getClientId() {

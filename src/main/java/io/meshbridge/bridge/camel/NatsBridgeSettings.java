@@ -12,17 +12,12 @@ import java.time.Duration;
  * {@link #validated()}, which names the parameter at fault. {@link #toString()} never shows a secret. Not
  * thread-safe: configured once, then read.
  */
-public class NatsBridgeSettings {
+public class NatsBridgeSettings extends BrokerAccess {
 
     private String servers;
-    private String user = "";
-    private String password = "";
     private String token = "";
     private String nkeyFile = "";
     private String credsFile = "";
-    private String tlsCa = "";
-    private String tlsCert = "";
-    private String tlsKey = "";
     private String tlsFirst = "false";
     private String connectTimeout = "5s";
     private String subjectPrefix;
@@ -92,22 +87,6 @@ public class NatsBridgeSettings {
         this.servers = servers;
     }
 
-    public String getUser() {
-        return user;
-    }
-
-    public void setUser(String user) {
-        this.user = user;
-    }
-
-    public String getPassword() {
-        return password;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
-    }
-
     public String getToken() {
         return token;
     }
@@ -130,30 +109,6 @@ public class NatsBridgeSettings {
 
     public void setCredsFile(String credsFile) {
         this.credsFile = credsFile;
-    }
-
-    public String getTlsCa() {
-        return tlsCa;
-    }
-
-    public void setTlsCa(String tlsCa) {
-        this.tlsCa = tlsCa;
-    }
-
-    public String getTlsCert() {
-        return tlsCert;
-    }
-
-    public void setTlsCert(String tlsCert) {
-        this.tlsCert = tlsCert;
-    }
-
-    public String getTlsKey() {
-        return tlsKey;
-    }
-
-    public void setTlsKey(String tlsKey) {
-        this.tlsKey = tlsKey;
     }
 
     public String getTlsFirst() {
