@@ -29,7 +29,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 public record MqttConnection(String brokerUrl, String user, Secret password, TlsConfig tls, String clientId,
                              Duration connectTimeout, Duration keepAlive) {
 
-    /** Longest pause between two reconnection attempts. */
+    /** Longest pause between two reconnection attempts of a {@link MqttLink}. */
     public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(5);
 
     /** Checks every member. */
@@ -80,8 +80,8 @@ public record MqttConnection(String brokerUrl, String user, Secret password, Tls
     }
 
     /**
-     * Paho's connection options: these credentials and TLS, automatic reconnection (at most
-     * {@link #MAX_RECONNECT_DELAY} apart), and the session as given.
+     * Paho's connection options: these credentials and TLS, and the session as given; no automatic reconnection
+     * (a {@link MqttLink} reconnects with a new client).
      *
      * @param cleanStart     MQTT 5 clean start
      * @param sessionExpiry  how long the broker keeps the session after a disconnect (zero: not at all)
@@ -105,8 +105,7 @@ public record MqttConnection(String brokerUrl, String user, Secret password, Tls
         if (receiveMaximum != null) {
             o.setReceiveMaximum(receiveMaximum);
         }
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, (int) MAX_RECONNECT_DELAY.toSeconds());
+        o.setAutomaticReconnect(false);
         o.setConnectionTimeout((int) connectTimeout.toSeconds());
         o.setKeepAliveInterval((int) keepAlive.toSeconds());
         return o;

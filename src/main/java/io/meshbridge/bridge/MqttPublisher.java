@@ -20,7 +20,6 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -34,8 +33,8 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  * broker's Receive Maximum from its CONNACK; more wait in a queue, sent in order as places free. One thread
  * ({@code MqttBridgeSend}) sends, so messages leave in the order {@link #publish} was called.
  *
- * <p><b>Outages.</b> The client reconnects by itself (1 s, then up to {@link MqttConnection#MAX_RECONNECT_DELAY}
- * apart). Publishes in flight when the connection dropped fail at once, retriably (the broker may have had
+ * <p><b>Outages.</b> A new client reconnects ({@link MqttLink}: 1 s, then up to
+ * {@link MqttConnection#MAX_RECONNECT_DELAY} apart). Publishes in flight when the connection dropped fail at once, retriably (the broker may have had
  * them: a retry can deliver them twice, at most the window per outage); queued ones wait for the reconnect and
  * go out then, in order. The session is not resumed ({@code cleanStart=true}): paho 1.2.5 would resend its
  * in-flight messages with the topic aliases of the old connection, which the broker refuses as a protocol
@@ -56,7 +55,7 @@ public final class MqttPublisher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MqttPublisher.class.getName());
 
     private final MqttConnection connection;
-    private final MqttAsyncClient client;
+    private final MqttLink link;
     private final Duration timeout;
     private final int window;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
@@ -83,14 +82,26 @@ public final class MqttPublisher implements AutoCloseable {
         }
         this.connection = connection;
         this.timeout = timeout;
+        Integer[] brokerMax = new Integer[1];
         try {
-            client = new MqttAsyncClient(connection.brokerUrl(), connection.clientId(), new MemoryPersistence());
-            client.setCallback(new Callback());
-            IMqttToken token = client.connect(connection.options(true, Duration.ZERO, null));
-            token.waitForCompletion(connection.connectTimeout().toMillis() + 1000);
-            Integer brokerMax = token.getResponseProperties() == null ? null
-                    : token.getResponseProperties().getReceiveMaximum();
-            window = Math.min(maxInFlight, brokerMax == null || brokerMax <= 0 ? 65535 : brokerMax);
+            link = new MqttLink(connection, connection.options(true, Duration.ZERO, null), new MqttLink.Owner() {
+                @Override
+                public MqttCallback prepare(MqttAsyncClient client) {
+                    return new Callback();
+                }
+
+                @Override
+                public void connected(MqttAsyncClient client, IMqttToken token, boolean reconnect) {
+                    if (reconnect) {
+                        reconnected();
+                    } else {
+                        brokerMax[0] = token.getResponseProperties() == null ? null
+                                : token.getResponseProperties().getReceiveMaximum();
+                    }
+                }
+            });
+            link.connect();
+            window = Math.min(maxInFlight, brokerMax[0] == null || brokerMax[0] <= 0 ? 65535 : brokerMax[0]);
         } catch (MqttException e) {
             throw new IOException("cannot connect to MQTT broker " + connection.brokerUrl() + ": " + describe(e), e);
         }
@@ -173,7 +184,7 @@ public final class MqttPublisher implements AutoCloseable {
                 unacked.add(next);
             }
             try {
-                client.publish(next.topic(), next.message(), next, new Listener(next));
+                link.client().publish(next.topic(), next.message(), next, new Listener(next));
             } catch (MqttException e) {
                 synchronized (this) {
                     inFlight--;
@@ -277,13 +288,7 @@ public final class MqttPublisher implements AutoCloseable {
 
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
-            synchronized (MqttPublisher.this) {
-                connected = true;
-                MqttPublisher.this.notifyAll();
-            }
-            if (reconnect) {
-                LOG.log(System.Logger.Level.INFO, "MQTT connection to {0} re-established", connection.brokerUrl());
-            }
+            // the link reports connections (it replaces the client after a loss)
         }
 
         @Override
@@ -302,6 +307,14 @@ public final class MqttPublisher implements AutoCloseable {
         @Override
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
+    }
+
+    private void reconnected() {
+        synchronized (this) {
+            connected = true;
+            notifyAll();
+        }
+        LOG.log(System.Logger.Level.INFO, "MQTT connection to {0} re-established", connection.brokerUrl());
     }
 
     static String describe(MqttException e) {
@@ -332,6 +345,8 @@ public final class MqttPublisher implements AutoCloseable {
         }
         SendException failure = new SendException("the MQTT publisher closed before the message was sent", false);
         left.forEach(p -> p.done().completeExceptionally(failure));
+        link.close();
+        MqttAsyncClient client = link.client();
         try {
             if (client.isConnected()) {
                 client.disconnect(1000).waitForCompletion(2000);

@@ -6,7 +6,6 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -25,8 +24,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * <p><b>Threading.</b> Messages are handed over one at a time, in order, on paho's callback thread; a handler
  * that takes long holds the next ones (and, beyond paho's small queue, the connection: a broker may then
  * drop it for its keep-alive, and deliver the unacknowledged messages again after the reconnect).
- * {@link Ack#ack()} may be called from any thread. Reconnects by itself, at most
- * {@link MqttConnection#MAX_RECONNECT_DELAY} apart.
+ * {@link Ack#ack()} may be called from any thread. Reconnects by itself with a new client ({@link MqttLink}), at
+ * most {@link MqttConnection#MAX_RECONNECT_DELAY} apart.
  */
 public final class MqttSubscriber implements AutoCloseable {
 
@@ -46,7 +45,8 @@ public final class MqttSubscriber implements AutoCloseable {
 
     private final MqttConnection connection;
     private final String filter;
-    private final MqttAsyncClient client;
+    private final Handler handler;
+    private final MqttLink link;
 
     /**
      * Connects (waiting up to the connect timeout) and subscribes.
@@ -57,30 +57,55 @@ public final class MqttSubscriber implements AutoCloseable {
                           Handler handler) throws IOException {
         this.connection = connection;
         this.filter = filter;
+        this.handler = handler;
         try {
-            client = new MqttAsyncClient(connection.brokerUrl(), connection.clientId(), new MemoryPersistence());
-            client.setManualAcks(true);
-            client.setCallback(new Callback(handler));
-            client.connect(connection.options(false, sessionExpiry, receiveMaximum))
-                    .waitForCompletion(connection.connectTimeout().toMillis() + 1000);
-            IMqttToken sub = client.subscribe(new MqttSubscription(filter, 1));
-            sub.waitForCompletion(connection.connectTimeout().toMillis() + 1000);
-            int[] codes = sub.getReasonCodes();
-            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                throw new IOException("MQTT broker " + connection.brokerUrl() + " refused the subscription to "
-                        + filter + ": SUBACK reason code 0x" + Integer.toHexString(codes[0]));
-            }
+            link = new MqttLink(connection, connection.options(false, sessionExpiry, receiveMaximum),
+                    new MqttLink.Owner() {
+                        @Override
+                        public MqttCallback prepare(MqttAsyncClient client) {
+                            client.setManualAcks(true);
+                            return new Callback(client);
+                        }
+
+                        @Override
+                        public void connected(MqttAsyncClient client, IMqttToken token, boolean reconnect)
+                                throws MqttException {
+                            subscribe(client, reconnect);
+                        }
+                    });
+            link.connect();
         } catch (MqttException e) {
             throw new IOException("cannot subscribe to " + filter + " at MQTT broker " + connection.brokerUrl() + ": "
                     + MqttPublisher.describe(e), e);
         }
     }
 
-    private final class Callback implements MqttCallback {
-        private final Handler handler;
+    /**
+     * Subscribes (again, after a reconnect: the broker has the session's subscription, renewing it is harmless)
+     * and checks the SUBACK.
+     */
+    private void subscribe(MqttAsyncClient client, boolean reconnect) throws MqttException {
+        IMqttToken sub = client.subscribe(new MqttSubscription(filter, 1));
+        sub.waitForCompletion(connection.connectTimeout().toMillis() + 1000);
+        int[] codes = sub.getReasonCodes();
+        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+            String problem = "MQTT broker " + connection.brokerUrl() + " refused the subscription to " + filter
+                    + ": SUBACK reason code 0x" + Integer.toHexString(codes[0]);
+            if (!reconnect) {
+                throw new MqttException(new java.io.IOException(problem));
+            }
+            LOG.log(System.Logger.Level.WARNING, problem);
+        } else if (reconnect) {
+            LOG.log(System.Logger.Level.INFO, "MQTT connection to {0} re-established", connection.brokerUrl());
+        }
+    }
 
-        Callback(Handler handler) {
-            this.handler = handler;
+    /** The callback of one client: its messages' PUBACKs go out on that client. */
+    private final class Callback implements MqttCallback {
+        private final MqttAsyncClient client;
+
+        Callback(MqttAsyncClient client) {
+            this.client = client;
         }
 
         @Override
@@ -93,25 +118,17 @@ public final class MqttSubscriber implements AutoCloseable {
                 }
                 try {
                     client.messageArrivedComplete(id, qos);
-                } catch (MqttException e) {
-                    // the connection is gone: the broker sends the message again in the resumed session
-                    LOG.log(System.Logger.Level.DEBUG, "PUBACK of {0} not sent: {1}", id, MqttPublisher.describe(e));
+                } catch (MqttException | RuntimeException e) {
+                    // the connection (or this client) is gone: the broker sends the message again in the
+                    // resumed session
+                    LOG.log(System.Logger.Level.DEBUG, "PUBACK of {0} not sent: {1}", id, e.toString());
                 }
             });
         }
 
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
-            if (!reconnect) {
-                return;
-            }
-            LOG.log(System.Logger.Level.INFO, "MQTT connection to {0} re-established", connection.brokerUrl());
-            try {
-                client.subscribe(new MqttSubscription(filter, 1)); // not awaited: this is paho's callback thread
-            } catch (MqttException e) {
-                LOG.log(System.Logger.Level.WARNING, "renewing the subscription to {0} failed: {1}", filter,
-                        MqttPublisher.describe(e));
-            }
+            // the link reports connections (it replaces the client after a loss)
         }
 
         @Override
@@ -139,6 +156,8 @@ public final class MqttSubscriber implements AutoCloseable {
      * (unacknowledged messages come again to the next session).
      */
     public void close(Duration quiesce) {
+        link.close();
+        MqttAsyncClient client = link.client();
         try {
             if (client.isConnected()) {
                 client.disconnect(quiesce.toMillis()).waitForCompletion(quiesce.toMillis() + 2000);
