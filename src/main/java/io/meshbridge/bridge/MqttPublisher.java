@@ -34,11 +34,11 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  * ({@code MqttBridgeSend}) sends, so messages leave in the order {@link #publish} was called.
  *
  * <p><b>Outages.</b> A new client reconnects ({@link MqttLink}: 1 s, then up to
- * {@link MqttConnection#MAX_RECONNECT_DELAY} apart). Publishes in flight when the connection dropped fail at once, retriably (the broker may have had
- * them: a retry can deliver them twice, at most the window per outage); queued ones wait for the reconnect and
- * go out then, in order. The session is not resumed ({@code cleanStart=true}): paho 1.2.5 would resend its
- * in-flight messages with the topic aliases of the old connection, which the broker refuses as a protocol
- * error, again on every reconnect.
+ * {@link MqttConnection#MAX_RECONNECT_DELAY} apart). Publishes in flight when the connection dropped fail at
+ * once, retriably (the broker may have had them: a retry can deliver them twice, at most the window per
+ * outage); queued ones wait for the reconnect and go out then, in order. The session is not resumed
+ * ({@code cleanStart=true}): paho 1.2.5 would resend its in-flight messages with the topic aliases of the old
+ * connection, which the broker refuses as a protocol error, again on every reconnect.
  *
  * <p><b>Failures.</b> A PUBACK with an error reason fails the message: permanently for {@code 0x87} not
  * authorised, {@code 0x90} topic name invalid, {@code 0x99} payload format invalid and {@code 0x95} packet
@@ -87,7 +87,7 @@ public final class MqttPublisher implements AutoCloseable {
             link = new MqttLink(connection, connection.options(true, Duration.ZERO, null), new MqttLink.Owner() {
                 @Override
                 public MqttCallback prepare(MqttAsyncClient client) {
-                    return new Callback();
+                    return new Callback(client);
                 }
 
                 @Override
@@ -269,9 +269,19 @@ public final class MqttPublisher implements AutoCloseable {
         return code == 0x87 || code == 0x90 || code == 0x95 || code == 0x99;
     }
 
+    /** The callback of one client; only the current client's loss counts. */
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient client;
+
+        Callback(MqttAsyncClient client) {
+            this.client = client;
+        }
+
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            if (client != link.client()) {
+                return; // a client already replaced (or one that never became current)
+            }
             List<Pending> lost;
             synchronized (MqttPublisher.this) {
                 connected = false;

@@ -75,6 +75,9 @@ public final class MqttSubscriber implements AutoCloseable {
                     });
             link.connect();
         } catch (MqttException e) {
+            if (e.getCause() instanceof IOException refused) {
+                throw refused; // the SUBACK's refusal, worded in full
+            }
             throw new IOException("cannot subscribe to " + filter + " at MQTT broker " + connection.brokerUrl() + ": "
                     + MqttPublisher.describe(e), e);
         }
@@ -92,7 +95,7 @@ public final class MqttSubscriber implements AutoCloseable {
             String problem = "MQTT broker " + connection.brokerUrl() + " refused the subscription to " + filter
                     + ": SUBACK reason code 0x" + Integer.toHexString(codes[0]);
             if (!reconnect) {
-                throw new MqttException(new java.io.IOException(problem));
+                throw new MqttException(new IOException(problem));
             }
             LOG.log(System.Logger.Level.WARNING, problem);
         } else if (reconnect) {
