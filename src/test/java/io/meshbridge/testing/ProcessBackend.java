@@ -220,7 +220,12 @@ final class ProcessBackend implements ServerBackend {
     private static boolean allStopped(Path tasks) throws IOException {
         try (Stream<Path> list = Files.list(tasks)) {
             for (Path task : (Iterable<Path>) list::iterator) {
-                String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (java.nio.file.NoSuchFileException exited) {
+                    continue; // a thread that ended meanwhile
+                }
                 char state = stat.charAt(stat.lastIndexOf(')') + 2);
                 if (state != 'T' && state != 't') {
                     return false;
