@@ -28,13 +28,13 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * Owner#connected} runs on the caller of {@link #connect()} for the first connection and on the link's own daemon
  * thread ({@code MqttReconnect[<client id>]}) for the later ones. {@link #client()} may be read from any thread.
  */
-final class MqttLink {
+public final class MqttLink {
 
     private static final System.Logger LOG = System.getLogger(MqttLink.class.getName());
     private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
 
     /** What the owner of a link does with each client. */
-    interface Owner {
+    public interface Owner {
         /** Prepares a new client before it connects and returns its callback (bound to that client). */
         MqttCallback prepare(MqttAsyncClient client) throws MqttException;
 
@@ -50,7 +50,11 @@ final class MqttLink {
     private volatile boolean closed;
     private long delayMillis = FIRST_DELAY.toMillis(); // the reconnecting thread's only
 
-    MqttLink(MqttConnection connection, MqttConnectionOptions options, Owner owner) {
+    /**
+     * A link for {@code connection} (its URL, client id and connect timeout) with paho's {@code options} (their
+     * automatic reconnection is turned off); nothing connects before {@link #connect()}.
+     */
+    public MqttLink(MqttConnection connection, MqttConnectionOptions options, Owner owner) {
         this.connection = connection;
         this.options = options;
         this.options.setAutomaticReconnect(false);
@@ -63,7 +67,7 @@ final class MqttLink {
     }
 
     /** The current client (after a loss, the lost one until its replacement connected). */
-    MqttAsyncClient client() {
+    public MqttAsyncClient client() {
         return client;
     }
 
@@ -72,7 +76,7 @@ final class MqttLink {
      *
      * @throws MqttException when the broker cannot be reached or refuses the connection
      */
-    void connect() throws MqttException {
+    public void connect() throws MqttException {
         MqttAsyncClient c = newClient();
         try {
             IMqttToken token = c.connect(options);
@@ -86,7 +90,7 @@ final class MqttLink {
     }
 
     /** Stops reconnecting; the owner disconnects and closes {@link #client()} itself. */
-    void close() {
+    public void close() {
         closed = true;
         reconnects.shutdownNow();
     }

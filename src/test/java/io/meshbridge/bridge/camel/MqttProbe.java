@@ -9,7 +9,9 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import io.meshbridge.bridge.MqttConnection;
+import io.meshbridge.bridge.MqttLink;
+import java.time.Duration;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
@@ -27,13 +29,12 @@ final class MqttProbe implements AutoCloseable {
     }
 
     final List<Received> received = new CopyOnWriteArrayList<>();
-    private final MqttAsyncClient client;
+    private final MqttLink link;
     final String clientId;
 
     private MqttProbe(String url, String clientId, boolean subscriber) throws MqttException {
         this.clientId = clientId;
-        client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
+        MqttCallback callback = new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
             }
@@ -61,16 +62,26 @@ final class MqttProbe implements AutoCloseable {
             @Override
             public void authPacketArrived(int code, MqttProperties p) {
             }
-        });
+        };
         MqttConnectionOptions o = new MqttConnectionOptions();
         // a subscriber keeps its session across a broker restart; a publisher must not resume one: paho 1.2.5
         // would resend its in-flight messages with the old connection's topic aliases (a protocol error)
         o.setCleanStart(!subscriber);
         o.setSessionExpiryInterval(subscriber ? 3600L : 0L);
-        o.setAutomaticReconnect(true);
-        o.setAutomaticReconnectDelay(1, 2);
         o.setReceiveMaximum(RECEIVE_MAXIMUM);
-        client.connect(o).waitForCompletion(10_000);
+        // reconnects with a new client, as the bridges do: paho's own reconnection sometimes stays down for 97 s
+        link = new MqttLink(new MqttConnection(url, null, null, null, clientId, Duration.ofSeconds(10),
+                Duration.ofSeconds(30)), o, new MqttLink.Owner() {
+            @Override
+            public MqttCallback prepare(MqttAsyncClient client) {
+                return callback;
+            }
+
+            @Override
+            public void connected(MqttAsyncClient client, IMqttToken token, boolean reconnect) {
+            }
+        });
+        link.connect();
     }
 
     /** The probe's Receive Maximum. */
@@ -79,7 +90,7 @@ final class MqttProbe implements AutoCloseable {
     /** A probe subscribed to {@code filter} at QoS 1. */
     static MqttProbe subscribe(String url, String filter) throws MqttException {
         MqttProbe p = new MqttProbe(url, "probe-" + System.nanoTime(), true);
-        p.client.subscribe(new MqttSubscription(filter, 1)).waitForCompletion(10_000);
+        p.link.client().subscribe(new MqttSubscription(filter, 1)).waitForCompletion(10_000);
         return p;
     }
 
@@ -101,12 +112,13 @@ final class MqttProbe implements AutoCloseable {
         while (true) {
             MqttMessage m = new MqttMessage(payload, 1, false, p);
             try {
-                IMqttToken token = client.publish(topic, m);
+                IMqttToken token = link.client().publish(topic, m);
                 token.waitForCompletion(10_000);
                 if (token.getException() == null) {
                     return;
                 }
-            } catch (MqttException e) {
+            } catch (MqttException | IllegalStateException e) {
+                // not connected, or a client the link has closed and not yet replaced
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -117,6 +129,8 @@ final class MqttProbe implements AutoCloseable {
 
     @Override
     public void close() throws MqttException {
+        link.close();
+        MqttAsyncClient client = link.client();
         if (client.isConnected()) {
             client.disconnect().waitForCompletion(5000);
         }
