@@ -45,6 +45,11 @@ final class ObserveWiring implements AutoCloseable {
         // camel.metrics.enable-exchange-event-notifier=true turn them on.
         p.put("camel.metrics.enable-route-policy", "false");
         p.put("camel.metrics.enable-exchange-event-notifier", "false");
+        // Also off: the route event notifier (camel_routes_added and _running gauges, which the mesh-routes health
+        // check and mesh_connector_* cover). It does not ignore exchange events, so with it on Camel creates and
+        // dispatches four events per exchange: 7.3 ms of CPU per 1,000 events of a no-op route with it, 6.4 without
+        // (1,000,000-event drains). camel.metrics.enable-route-event-notifier=true turns it on.
+        p.put("camel.metrics.enable-route-event-notifier", "false");
         p.put("camel.health.enabled", "true");
         // every check with its state in /observe/health, not only those down
         p.put("camel.health.exposure-level", "full");
