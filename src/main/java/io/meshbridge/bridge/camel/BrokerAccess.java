@@ -17,9 +17,10 @@ public abstract class BrokerAccess {
     BrokerAccess() {
     }
 
-    /** {@code "none"} or {@code "set"}: what a description may say of the password. */
-    final String passwordState() {
-        return password == null || password.isEmpty() ? "none" : "set";
+    /** {@code user <name>|none, password set|none}: what a description may say of the access (never the password). */
+    final String describeAccess() {
+        return "user " + (Params.text(user) == null ? "none" : user) + ", password "
+                + (password == null || password.isEmpty() ? "none" : "set");
     }
 
     public void setUser(String user) {

@@ -3,7 +3,6 @@ package io.meshbridge.bridge.camel;
 import io.meshbridge.bridge.InboundPayloads;
 import io.meshbridge.bridge.KafkaConnection;
 import io.meshbridge.bridge.KafkaPublisher;
-import io.meshbridge.bridge.MeshOrigin;
 import io.meshbridge.bridge.TopicMapping;
 import io.meshbridge.events.EventCodec;
 import io.meshbridge.ingest.IngestConfig;
@@ -110,7 +109,7 @@ public class KafkaBridgeSettings extends BrokerAccess {
             throw new IllegalArgumentException(e.getMessage().startsWith("bridge parameter") ? e.getMessage()
                     : "bridge parameter " + e.getMessage(), e);
         }
-        return new Outbound(t, KafkaKey.parse(key), tuning, meshId(), Params.bool("forwardBridged", forwardBridged));
+        return new Outbound(t, KafkaKey.parse(key), tuning, Params.meshId(meshId), Params.bool("forwardBridged", forwardBridged));
     }
 
     /** The options of {@code kafka-to-mesh}. */
@@ -150,7 +149,7 @@ public class KafkaBridgeSettings extends BrokerAccess {
                 InboundPayloads.NonJson.parse("bridge parameter nonJson", nonJson));
         return new Inbound(topics, group, mapping, payloads, nodeName, start.equals("earliest"),
                 Params.integer("maxInFlight", maxInFlight, 1, 100_000),
-                Params.duration("ackTimeout", ackTimeout, Duration.ofMillis(100)), meshId());
+                Params.duration("ackTimeout", ackTimeout, Duration.ofMillis(100)), Params.meshId(meshId));
     }
 
     /** The mesh topic of a record of the Kafka topic {@code kafkaTopic}: its {@code .}-separated parts as levels. */
@@ -177,19 +176,10 @@ public class KafkaBridgeSettings extends BrokerAccess {
         return t;
     }
 
-    private String meshId() {
-        String id = Params.text(meshId);
-        if (id != null && MeshOrigin.problem(id) != null) {
-            throw new IllegalArgumentException("bridge parameter meshId " + MeshOrigin.problem(id));
-        }
-        return id;
-    }
-
     @Override
     public String toString() {
-        return "KafkaBridgeSettings[" + brokers + ", topic " + topic + ", sasl " + sasl + ", user "
-                + (Params.text(user) == null ? "none" : user) + ", password "
-                + passwordState() + "]";
+        return "KafkaBridgeSettings[" + brokers + ", topic " + topic + ", sasl " + sasl + ", " + describeAccess()
+                + "]";
     }
 
     public void setBrokers(String brokers) {

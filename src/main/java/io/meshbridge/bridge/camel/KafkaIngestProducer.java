@@ -2,11 +2,8 @@ package io.meshbridge.bridge.camel;
 
 import io.meshbridge.bridge.InboundPayloads;
 import io.meshbridge.bridge.MeshOrigin;
-import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.events.Event;
-import io.meshbridge.events.PersistConfig;
 import io.meshbridge.events.PersistentBus;
-import io.meshbridge.events.StreamSetup;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -68,14 +65,13 @@ public class KafkaIngestProducer extends DefaultAsyncProducer implements Shutdow
         super.doStart();
         stopping = false;
         options = settings.inbound();
-        MeshComponent mesh = getEndpoint().getCamelContext().getComponent("mesh", MeshComponent.class);
-        origin = new MeshOrigin(OutboundSteps.meshId(getEndpoint().getCamelContext(), options.meshId()), false);
         // a window beyond the consumer's (twice it: emits of records dropped by a rewind may still be in flight),
         // so that an emit never waits for a place on the poll thread
-        bus = PersistentBus.attach(mesh.connection(), mesh.getNodeName(), PersistConfig.defaults()
-                .withStreamName(mesh.getStream()).withEmit(options.ackTimeout(), 2 * options.maxInFlight() + 1));
-        StreamSetup.ensure(mesh.connection(), MeshComponent.deadLetterStream(), false);
-        deadLetters = new InboundDeadLetters(mesh.connection(), "kafka");
+        InboundMesh mesh = InboundMesh.attach(getEndpoint().getCamelContext(), options.meshId(), options.ackTimeout(),
+                2 * options.maxInFlight() + 1, "kafka");
+        origin = mesh.origin();
+        bus = mesh.bus();
+        deadLetters = mesh.deadLetters();
         deadLetterThread = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "KafkaIngestDeadLetters");
         LOG.info("Ingesting Kafka records of {} as user.{} events (mesh id {})", options.topics(),

@@ -1,7 +1,6 @@
 package io.meshbridge.bridge.camel;
 
 import io.meshbridge.bridge.InboundPayloads;
-import io.meshbridge.bridge.MeshOrigin;
 import io.meshbridge.bridge.MqttConnection;
 import io.meshbridge.bridge.SubjectMapping;
 import io.meshbridge.bridge.TopicMapping;
@@ -89,7 +88,7 @@ public class MqttBridgeSettings extends BrokerAccess {
     public Outbound outbound() {
         return new Outbound(SubjectMapping.requireMqttPrefix("bridge parameter topicPrefix", topicPrefix),
                 Params.integer("maxInFlight", maxInFlight, 1, 65535),
-                Params.duration("sendTimeout", sendTimeout, Duration.ofMillis(100)), meshId(),
+                Params.duration("sendTimeout", sendTimeout, Duration.ofMillis(100)), Params.meshId(meshId),
                 Params.bool("forwardBridged", forwardBridged));
     }
 
@@ -113,21 +112,12 @@ public class MqttBridgeSettings extends BrokerAccess {
                 Params.integer("maxDepth", maxDepth, 1, EventCodec.MAX_DEPTH - 1),
                 InboundPayloads.NonJson.parse("bridge parameter nonJson", nonJson));
         return new Inbound(mapping, payloads, Params.duration("sessionExpiry", sessionExpiry, Duration.ofSeconds(1)),
-                Params.integer("receiveMaximum", receiveMaximum, 1, 65535), nodeName, meshId());
-    }
-
-    private String meshId() {
-        String id = Params.text(meshId);
-        if (id != null && MeshOrigin.problem(id) != null) {
-            throw new IllegalArgumentException("bridge parameter meshId " + MeshOrigin.problem(id));
-        }
-        return id;
+                Params.integer("receiveMaximum", receiveMaximum, 1, 65535), nodeName, Params.meshId(meshId));
     }
 
     @Override
     public String toString() {
-        return "MqttBridgeSettings[" + brokerUrl + ", user " + (Params.text(user) == null ? "none" : user)
-                + ", password " + passwordState() + "]";
+        return "MqttBridgeSettings[" + brokerUrl + ", " + describeAccess() + "]";
     }
 
     public String getBrokerUrl() {

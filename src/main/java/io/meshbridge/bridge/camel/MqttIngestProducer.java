@@ -2,11 +2,9 @@ package io.meshbridge.bridge.camel;
 
 import io.meshbridge.bridge.InboundPayloads;
 import io.meshbridge.bridge.MeshOrigin;
-import io.meshbridge.camel.MeshComponent;
 import io.meshbridge.events.Event;
 import io.meshbridge.events.PersistConfig;
 import io.meshbridge.events.PersistentBus;
-import io.meshbridge.events.StreamSetup;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -69,12 +67,11 @@ public class MqttIngestProducer extends DefaultProducer implements ShutdownPrepa
         super.doStart();
         stopping = false;
         options = settings.inbound();
-        MeshComponent mesh = getEndpoint().getCamelContext().getComponent("mesh", MeshComponent.class);
-        origin = new MeshOrigin(OutboundSteps.meshId(getEndpoint().getCamelContext(), options.meshId()), false);
-        bus = PersistentBus.attach(mesh.connection(), mesh.getNodeName(), PersistConfig.defaults()
-                .withStreamName(mesh.getStream()).withEmit(EMIT_TRY, PersistConfig.defaults().maxInFlight()));
-        StreamSetup.ensure(mesh.connection(), MeshComponent.deadLetterStream(), false);
-        deadLetters = new InboundDeadLetters(mesh.connection(), "mqtt");
+        InboundMesh mesh = InboundMesh.attach(getEndpoint().getCamelContext(), options.meshId(), EMIT_TRY,
+                PersistConfig.defaults().maxInFlight(), "mqtt");
+        origin = mesh.origin();
+        bus = mesh.bus();
+        deadLetters = mesh.deadLetters();
         LOG.info("Ingesting MQTT messages of {} as user.{} events (non-JSON payloads: {}, mesh id {})",
                 options.mapping().filter(), options.mapping().pattern(), settings.getNonJson(), origin.meshId());
     }

@@ -1,6 +1,5 @@
 package io.meshbridge.bridge.camel;
 
-import io.meshbridge.bridge.MeshOrigin;
 import io.meshbridge.bridge.NatsPublisher;
 import io.meshbridge.bridge.SubjectMapping;
 import io.meshbridge.events.NatsConnectionConfig;
@@ -62,10 +61,7 @@ public class NatsBridgeSettings extends BrokerAccess {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bridge parameters of the remote NATS: " + e.getMessage(), e);
         }
-        String id = Params.text(meshId);
-        if (id != null && MeshOrigin.problem(id) != null) {
-            throw new IllegalArgumentException("bridge parameter meshId " + MeshOrigin.problem(id));
-        }
+        String id = Params.meshId(meshId);
         return new Options(connection, SubjectMapping.requireNatsPrefix("bridge parameter subjectPrefix",
                 subjectPrefix == null ? null : subjectPrefix.trim()), NatsPublisher.Mode.parse("bridge parameter mode",
                 mode), Params.duration("ackTimeout", ackTimeout, Duration.ofMillis(100)), id,

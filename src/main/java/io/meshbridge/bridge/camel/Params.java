@@ -1,5 +1,7 @@
 package io.meshbridge.bridge.camel;
 
+import io.meshbridge.bridge.MeshOrigin;
+
 import io.meshbridge.events.Secret;
 import io.meshbridge.events.TlsConfig;
 import java.nio.file.Path;
@@ -54,6 +56,20 @@ final class Params {
     /** A text value, {@code null} when empty. */
     static String text(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * The {@code meshId} parameter: {@code null} when empty (the id is then derived from the stream).
+     *
+     * @throws IllegalArgumentException naming the parameter when it is not a valid mesh id
+     */
+    static String meshId(String value) {
+        String id = text(value);
+        String problem = id == null ? null : MeshOrigin.problem(id);
+        if (problem != null) {
+            throw new IllegalArgumentException("bridge parameter meshId " + problem);
+        }
+        return id;
     }
 
     /** A secret value (not trimmed: spaces may belong to it), {@code null} when empty. */
