@@ -201,11 +201,15 @@ class WebhookRouteIT {
             assertThat(paused.path("data").path("status").asInt()).isEqualTo(410);
             assertThat(paused.path("data").path("endpoint").asText()).isEqualTo(receiver.url("").replaceAll("/$", ""));
 
-            // paused: three more events stay in the stream, nothing more is posted
+            // paused: three more events stay in the stream, the durable acknowledges none of the four, nothing more
+            // is posted. (Not read from the pending count: a pull request sent ahead before the pause may hand the
+            // paused route some of them, and nats-server 2.9 counts a handed-back message both pending and awaiting
+            // its acknowledgement.)
             for (int i = 2; i <= 4; i++) {
                 MeshTests.publishEvent(nc, "tool.gone", "{}", "gone-" + i);
             }
-            await().atMost(WAIT).until(() -> MeshTests.consumerInfo(nc, STREAM, "hook-gone").getNumPending() == 3);
+            await().atMost(WAIT).until(() -> MeshTests.messages(nc, STREAM, "events.tool.gone").size() == 4);
+            assertThat(MeshTests.consumerInfo(nc, STREAM, "hook-gone").getAckFloor().getStreamSequence()).isZero();
             assertThat(at("/gone")).hasSize(1);
         }
         receiver.respond(r -> Reply.of(200));
