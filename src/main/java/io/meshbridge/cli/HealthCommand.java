@@ -2,6 +2,8 @@ package io.meshbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -35,11 +37,14 @@ import picocli.CommandLine.TypeConversionException;
  * stderr and exit 1; a bad option exit 2. The default URL is {@code http://127.0.0.1:$MESH_HTTP_PORT}
  * (8080 when unset), so a probe inside the worker's container needs no options. When {@code MESH_API_TOKEN}
  * is set it is sent as {@code Authorization: Bearer} (for a worker whose health is behind the API token) and
- * never printed. Redirects are not followed; at most 64 KiB of the body is read.
+ * never printed. Redirects are not followed; at most 64 KiB of the body is read. With {@code --json} the one line
+ * is a JSON object instead, for scripts: {@code {"status":"UP"|"DOWN","http":<status>,"url":...,"problems":[...]}}
+ * (the same exit codes; an unreachable worker is still one line on stderr).
  */
 @Command(name = "health", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Ask a running worker whether it is ready (GET <api>/health): exit 0 when it is,",
-            "1 when it is not or cannot be reached, 2 for a bad option. One line on stdout or stderr."})
+            "1 when it is not or cannot be reached, 2 for a bad option. One line on stdout or stderr",
+            "(with --json a JSON object on stdout)."})
 final class HealthCommand implements Callable<Integer> {
 
     static final int DEFAULT_PORT = 8080;
@@ -57,6 +62,9 @@ final class HealthCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = TimeoutConverter.class,
             description = "time allowed to connect and to answer, e.g. 5s, 500ms (default: ${DEFAULT-VALUE})")
     Duration timeout;
+
+    @Option(names = "--json", description = "one JSON object: status, http, url, problems")
+    boolean json;
 
     Map<String, String> env = System.getenv();
 
@@ -85,14 +93,27 @@ final class HealthCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.runtime("cannot reach " + url + ": " + reason(e), e);
         }
-        if (status == 200) {
+        boolean up = status == 200;
+        if (json) {
+            spec.commandLine().getOut().println(asJson(up, status, url, body));
+        } else if (up) {
             spec.commandLine().getOut().println("UP (" + url + ")");
-            spec.commandLine().getOut().flush();
-            return 0;
+        } else {
+            spec.commandLine().getOut().println("DOWN (" + url + "): " + problems(status, body));
         }
-        spec.commandLine().getOut().println("DOWN (" + url + "): " + problems(status, body));
         spec.commandLine().getOut().flush();
-        return CliException.RUNTIME;
+        return up ? 0 : CliException.RUNTIME;
+    }
+
+    /** The {@code --json} line: the verdict, the HTTP status, the URL asked and the worker's problems. */
+    static String asJson(boolean up, int status, URI url, byte[] body) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("status", up ? "UP" : "DOWN");
+        line.put("http", status);
+        line.put("url", url.toString());
+        ArrayNode problems = line.putArray("problems");
+        workerProblems(body).forEach(problems::add);
+        return line.toString();
     }
 
     /** {@code <api>/health}, the default API URL from {@code MESH_HTTP_PORT}; usage errors name the option. */
@@ -107,6 +128,12 @@ final class HealthCommand implements Callable<Integer> {
 
     /** What is down: the {@code problems} of the worker's JSON body, else the status alone. */
     static String problems(int status, byte[] body) {
+        List<String> problems = workerProblems(body);
+        return problems.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + String.join("; ", problems);
+    }
+
+    /** The {@code problems} of the worker's JSON body, one line each; none when the body is not such JSON. */
+    private static List<String> workerProblems(byte[] body) {
         List<String> problems = new ArrayList<>();
         try {
             JsonNode node = JSON.readTree(new String(body, StandardCharsets.UTF_8));
@@ -116,7 +143,7 @@ final class HealthCommand implements Callable<Integer> {
         } catch (IOException e) {
             // not JSON (or cut at the limit): the status says enough
         }
-        return problems.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + String.join("; ", problems);
+        return problems;
     }
 
     /** Why a worker could not be reached, in a few words (the JDK client's exceptions often carry none). */

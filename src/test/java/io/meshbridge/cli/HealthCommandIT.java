@@ -97,6 +97,26 @@ class HealthCommandIT {
     }
 
     @Test
+    void withJsonTheLineIsOneJsonObjectAndTheExitCodesStay() {
+        assertThat(run("health", "--api", base(), "--json")).isZero();
+        assertThat(out).hasToString("{\"status\":\"UP\",\"http\":200,\"url\":\"" + base()
+                + "/health\",\"problems\":[]}\n");
+        out.getBuffer().setLength(0);
+        status = 503;
+        body = "{\"status\":\"DOWN\",\"problems\":[\"NATS connection DISCONNECTED\",\"a \\\"quoted\\\" one\"]}";
+        assertThat(run("health", "--api", base(), "--json")).isEqualTo(1);
+        assertThat(out).hasToString("{\"status\":\"DOWN\",\"http\":503,\"url\":\"" + base()
+                + "/health\",\"problems\":[\"NATS connection DISCONNECTED\",\"a \\\"quoted\\\" one\"]}\n");
+        out.getBuffer().setLength(0);
+        status = 404;
+        body = "not json";
+        assertThat(run("health", "--api", base(), "--json")).isEqualTo(1);
+        assertThat(out).hasToString("{\"status\":\"DOWN\",\"http\":404,\"url\":\"" + base()
+                + "/health\",\"problems\":[]}\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void anyOtherStatusIsNotReady() {
         status = 404;
         body = "";
