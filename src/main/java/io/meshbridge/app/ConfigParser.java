@@ -56,6 +56,7 @@ public final class ConfigParser {
                             + " config/application.properties)");
                 }
             } else {
+                HttpServerWiring.checkCamelKey(key, e.getValue());
                 camel.put(key, e.getValue());
             }
         }

@@ -3,7 +3,9 @@ package io.meshbridge.app;
 import io.meshbridge.events.TlsConfig;
 import java.io.IOException;
 import java.security.KeyStore;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -17,7 +19,31 @@ import org.apache.camel.support.jsse.SSLContextParameters;
  */
 final class HttpServerWiring {
 
+    /**
+     * Camel's developer endpoints on its management server ({@code camel.management.*}): they send messages to
+     * any endpoint, take or give files, or run JMX operations, without the API's token. Spelled without dashes
+     * and in lower case, as Camel Main matches them.
+     */
+    private static final Set<String> DEVELOPER_ENDPOINTS = Set.of("sendenabled", "uploadenabled",
+            "downloadenabled", "devconsoleenabled", "jolokiaenabled");
+
     private HttpServerWiring() {
+    }
+
+    /**
+     * Refuses a Camel key that would turn on one of Camel's developer endpoints ({@code /q/send},
+     * {@code /q/upload}, ...) on Camel's management server.
+     *
+     * @throws ConfigException naming the key
+     */
+    static void checkCamelKey(String key, String value) {
+        String k = key.replace("-", "").toLowerCase(Locale.ROOT);
+        int dot = k.lastIndexOf('.');
+        if (dot > 0 && k.substring(0, dot).equals("camel.management")
+                && DEVELOPER_ENDPOINTS.contains(k.substring(dot + 1)) && "true".equalsIgnoreCase(value.strip())) {
+            throw new ConfigException(key, "Camel's developer endpoints stay off in mesh-bridge: they would send"
+                    + " messages, move files or run JMX operations without the API's token");
+        }
     }
 
     /** Adds the server's address and, for HTTPS, the use of the global SSL parameters to {@code p}. */

@@ -111,6 +111,18 @@ class ConfigParserTest {
                 .extracting(e -> ((ConfigException) e).key()).isEqualTo(key);
     }
 
+    @ParameterizedTest
+    @CsvSource({"camel.management.send-enabled", "camel.management.uploadEnabled", "camel.management.download-enabled",
+        "camel.management.dev-console-enabled", "camel.management.jolokia-enabled"})
+    void camelsDeveloperEndpointsCannotBeTurnedOn(String key) {
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(key, " TRUE")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid configuration: " + key + ": Camel's developer endpoints stay off");
+        assertThat(ConfigParser.parse(Map.of(key, "false")).camelProperties()).containsEntry(key, "false");
+        assertThat(ConfigParser.parse(Map.of("camel.management.enabled", "true")).camelProperties())
+                .containsEntry("camel.management.enabled", "true");
+    }
+
     @Test
     void passwordWithoutUserNamesTheMissingKey() {
         assertThatThrownBy(() -> ConfigParser.parse(Map.of("mesh.nats.password", "x")))
