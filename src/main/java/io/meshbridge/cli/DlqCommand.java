@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code dlq} command group: {@code ls}, {@code redrive} and {@code rm} on the dead letters of a running
  * worker, over its HTTP API ({@code /api/dlq}, {@link ApiClient}: {@code --api}, the token from
- * {@code MESH_API_TOKEN}). Results go to stdout, one line each; a refused or failed request is one line on
- * stderr and exit 1; a bad option exit 2.
+ * {@code MESH_API_TOKEN}). Results go to stdout, one line each (with {@code --json}, JSON for scripts); a refused
+ * or failed request is one line on stderr and exit 1; a bad option exit 2.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"List, redrive and delete the dead letters of a running worker (over its HTTP API;",
@@ -123,6 +123,10 @@ final class DlqCommand {
         @Parameters(paramLabel = "ID", arity = "0..*", description = "these dead letters (ids as dlq ls shows them)")
         List<String> ids = new ArrayList<>();
 
+        @Option(names = "--json", description = "the worker's answer as one JSON object (redriven, failed, skipped,"
+                + " more)")
+        boolean json;
+
         @Override
         public Integer call() throws InterruptedException {
             int chosen = (all ? 1 : 0) + (route != null ? 1 : 0) + (ids.isEmpty() ? 0 : 1);
@@ -146,6 +150,16 @@ final class DlqCommand {
             }
             JsonNode answer = options.client(spec.commandLine(), Duration.ofMinutes(10)).post("/dlq/redrive", body);
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(answer.toString());
+            } else {
+                print(out, answer);
+            }
+            out.flush();
+            return answer.path("failed").isEmpty() && answer.path("skipped").isEmpty() ? 0 : CliException.RUNTIME;
+        }
+
+        private static void print(PrintWriter out, JsonNode answer) {
             out.println("redriven " + answer.path("redriven").asLong());
             for (JsonNode f : answer.path("failed")) {
                 out.println("failed " + f.path("id").asText() + ": " + Failures.oneLine(f.path("reason").asText()));
@@ -156,8 +170,6 @@ final class DlqCommand {
             if (answer.path("more").asBoolean()) {
                 out.println("more dead letters remain: run it again");
             }
-            out.flush();
-            return answer.path("failed").isEmpty() && answer.path("skipped").isEmpty() ? 0 : CliException.RUNTIME;
         }
     }
 
@@ -175,6 +187,10 @@ final class DlqCommand {
         @Parameters(paramLabel = "ID", arity = "1..*", description = "the dead letters (ids as dlq ls shows them)")
         List<String> ids;
 
+        @Option(names = "--json", description = "one JSON object per id on stdout: id, deleted, and the reason when"
+                + " it was not")
+        boolean json;
+
         @Override
         public Integer call() throws InterruptedException {
             ids.forEach(id -> requireId(spec, id));
@@ -184,19 +200,31 @@ final class DlqCommand {
             for (String id : ids) {
                 try {
                     client.delete("/dlq/" + id);
-                    out.println("deleted " + id);
+                    out.println(json ? result(id, null) : "deleted " + id);
                     out.flush();
                 } catch (CliException e) {
                     if (!e.getMessage().startsWith("HTTP 404 ")) {
                         throw e; // the worker refuses all of them (401) or cannot be reached: said once
                     }
-                    spec.commandLine().getErr().println(Failures.oneLine(e.getMessage()));
-                    spec.commandLine().getErr().flush();
+                    PrintWriter where = json ? out : spec.commandLine().getErr();
+                    where.println(json ? result(id, e.getMessage()) : Failures.oneLine(e.getMessage()));
+                    where.flush();
                     exit = CliException.RUNTIME;
                 }
             }
             return exit;
         }
+    }
+
+    /** The {@code --json} line of {@code rm} for one id: deleted, or not and why. */
+    private static String result(String id, String notDeleted) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("id", id);
+        line.put("deleted", notDeleted == null);
+        if (notDeleted != null) {
+            line.put("reason", Failures.oneLine(notDeleted));
+        }
+        return line.toString();
     }
 
     private static void requireId(CommandSpec spec, String id) {

@@ -161,10 +161,16 @@ class DlqCommandIT {
         assertThat(rm.err()).isEqualTo("HTTP 404 from DELETE /api/dlq/999999: no dead letter with id 999999"
                 + " (deleted, redriven or expired)\n");
 
+        Run rmJson = withToken("dlq", "rm", "--json", "999999");
+        assertThat(rmJson.exit()).isEqualTo(1);
+        assertThat(rmJson.out()).isEqualTo("{\"id\":\"999999\",\"deleted\":false,\"reason\":\"HTTP 404 from DELETE"
+                + " /api/dlq/999999: no dead letter with id 999999 (deleted, redriven or expired)\"}\n");
+        assertThat(rmJson.err()).isEmpty();
+
         status[0] = 204;
-        Run byId = withToken("dlq", "redrive", letters.get(1));
+        Run byId = withToken("dlq", "redrive", "--json", letters.get(1));
         assertThat(byId.exit()).as(byId.out() + byId.err()).isZero();
-        assertThat(byId.out()).isEqualTo("redriven 1\n");
+        assertThat(byId.out()).isEqualTo("{\"redriven\":1,\"failed\":[],\"skipped\":[],\"more\":false}\n");
         assertThat(webhookIds).hasSize(4).last().as("the same webhook-id").isEqualTo(dead.get(1));
         Run byRoute = withToken("dlq", "redrive", "--route", "hook");
         assertThat(byRoute.out()).isEqualTo("redriven 1\n");
@@ -172,6 +178,10 @@ class DlqCommandIT {
         assertThat(withToken("dlq", "ls").out()).isEqualTo("no dead letters\n");
         assertThat(MeshTests.messages(nc, MeshConstants.DLQ_STREAM, null)).isEmpty();
         assertThat(withToken("dlq", "redrive", "--all").out()).isEqualTo("redriven 0\n");
+        Run gone = withToken("dlq", "redrive", "--json", letters.get(2));
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.out()).isEqualTo("{\"redriven\":0,\"failed\":[],\"skipped\":[{\"id\":\"" + letters.get(2)
+                + "\",\"reason\":\"no dead letter with this id (deleted, redriven or expired)\"}],\"more\":false}\n");
 
         assertThat(withToken("dlq", "redrive").exit()).isEqualTo(2);
         assertThat(withToken("dlq", "redrive", "--all", "12").exit()).isEqualTo(2);
