@@ -176,6 +176,13 @@ final class MeshMetrics {
         FunctionCounter.builder("mesh.archive.payload", producer, ArchiveProducer::getPayloadBytes).baseUnit("bytes")
                 .description("Payload bytes of the batches written (before compression)")
                 .tag("directory", directory).register(registry);
+        FunctionCounter.builder("mesh.archive.written", producer, ArchiveProducer::getWrittenBytes).baseUnit("bytes")
+                .description("Bytes written to the archive's data files (after compression), counted once fsynced")
+                .tag("directory", directory).register(registry);
+        counter("mesh.archive.files", "Archive files finished (renamed from .part, with their manifest)", producer,
+                ArchiveProducer::getFinishedFiles, "directory", directory);
+        Gauge.builder("mesh.archive.open.files", producer, ArchiveProducer::getOpenFiles)
+                .description("Archive files open for writing (.part)").tag("directory", directory).register(registry);
         Timer commit = Timer.builder("mesh.archive.commit")
                 .description("Writing one batch with its fsync").tag("directory", directory)
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);

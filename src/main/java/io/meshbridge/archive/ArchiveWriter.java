@@ -66,6 +66,7 @@ public final class ArchiveWriter implements Closeable {
     private final Clock clock;
     private final ArchiveIndex archived;
     private final OpenFiles files;
+    private final WriterStats stats = new WriterStats();
     private final DirectoryLock lock;
     private boolean closed;
 
@@ -74,7 +75,7 @@ public final class ArchiveWriter implements Closeable {
         this.clock = clock;
         this.lock = lock;
         this.archived = archived;
-        this.files = new OpenFiles(config, clock, archived);
+        this.files = new OpenFiles(config, clock, archived, stats);
     }
 
     /** Opens a writer with the system clock (UTC); recovers this worker's files first. */
@@ -206,6 +207,14 @@ public final class ArchiveWriter implements Closeable {
     /** The number of files open for writing. */
     public synchronized int openFiles() {
         return files.size();
+    }
+
+    /**
+     * What this writer did on disk since it was opened: files finished and open, bytes written. Not
+     * synchronized: the stats are read without the writer's lock, so a reader never waits for an append.
+     */
+    public WriterStats stats() {
+        return stats;
     }
 
     /** The configuration. */

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The part files a writer has open, one per layout directory and stream incarnation, at most the maximum of
  * open files (opening one more finishes the least recently used); and those whose writing or finishing
- * failed, until they are recovered from disk. Keeps the {@link ArchiveIndex} told of every change. Not
- * thread-safe (the writer serialises calls).
+ * failed, until they are recovered from disk. Keeps the {@link ArchiveIndex} told of every change, and counts
+ * what reaches the disk in the {@link WriterStats}. Not thread-safe (the writer serialises calls).
  */
 final class OpenFiles {
 
@@ -31,14 +31,16 @@ final class OpenFiles {
     private final Clock clock;
     private final PathLayout layout;
     private final ArchiveIndex archived;
+    private final WriterStats stats;
     private final LinkedHashMap<FileKey, PartFile> open = new LinkedHashMap<>(16, 0.75f, true);
     private final List<PartFile> failed = new ArrayList<>();
 
-    OpenFiles(ArchiveConfig config, Clock clock, ArchiveIndex archived) {
+    OpenFiles(ArchiveConfig config, Clock clock, ArchiveIndex archived, WriterStats stats) {
         this.config = config;
         this.clock = clock;
         this.layout = new PathLayout(config.directory(), config.layout());
         this.archived = archived;
+        this.stats = stats;
     }
 
     /** The open file for {@code record}, created when there is none (finishing the eldest beyond the maximum). */
@@ -56,6 +58,7 @@ final class OpenFiles {
         file = PartFile.create(key.directory(), config.workerId(), record.sequence(), config.compression(),
                 record.key(), clock.instant());
         open.put(key, file);
+        stats.open(open.size());
         archived.opened(record.key(), file.sequences());
         return file;
     }
@@ -63,13 +66,16 @@ final class OpenFiles {
     /** Writes and fsyncs one file's part of a batch; on failure cuts the file back and rethrows. */
     void flush(PartFile file, byte[] lines, List<ArchiveRecord> records) throws IOException {
         long before = file.size();
+        byte[] unit = Members.encode(config.compression(), lines);
         try {
-            file.write(Members.encode(config.compression(), lines));
+            file.write(unit);
             file.force();
         } catch (IOException e) {
             rollBack(file, before);
             throw e;
         }
+        // counted once durable: a batch cut back after a failure never reached the disk for good
+        stats.wrote(unit.length);
         file.committed(records);
         archived.committed(file.key(), file.sequences().max());
     }
@@ -78,7 +84,9 @@ final class OpenFiles {
     void finish(PartFile file) throws IOException {
         forget(file);
         try {
-            file.finish();
+            if (file.finish() != null) {
+                stats.finished(1);
+            }
             archived.finished(file.key(), file.sequences(), file.manifestPath());
         } catch (IOException e) {
             file.closeQuietly();
@@ -91,8 +99,10 @@ final class OpenFiles {
     void recoverFailed() throws IOException {
         while (!failed.isEmpty()) {
             PartFile file = failed.get(0);
-            archived.replaced(file.key(), file.sequences(), Recovery.afterFailure(file.path(), file.name()),
-                    file.path().getParent());
+            List<Manifest> recovered = Recovery.afterFailure(file.path(), file.name());
+            archived.replaced(file.key(), file.sequences(), recovered, file.path().getParent());
+            // a file this writer opened, finished by its recovery: one manifest (one incarnation per file)
+            stats.finished(recovered.size());
             failed.remove(0);
         }
     }
@@ -129,5 +139,6 @@ final class OpenFiles {
 
     private void forget(PartFile file) {
         open.values().removeIf(f -> f == file);
+        stats.open(open.size());
     }
 }

@@ -80,7 +80,10 @@ final class PartFile {
         }
     }
 
-    /** Fsyncs, closes, renames to the final name and writes the manifest. */
+    /**
+     * Fsyncs, closes, renames to the final name and writes the manifest; returns the manifest, or null when no
+     * batch was ever committed and the file was deleted instead.
+     */
     Manifest finish() throws IOException {
         try (channel) {
             channel.force(true);

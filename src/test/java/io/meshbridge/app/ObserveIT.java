@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.meshbridge.archive.ArchiveTesting;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -20,8 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -146,15 +151,25 @@ class ObserveIT {
 
         String directory = archive.toString();
         long payloadBytes = 0;
+        Set<Instant> hours = new HashSet<>();
         long seq = 1;
         for (int i = 0; i < 10; i++) {
             var msg = nc.jetStreamManagement().getNextMessage(STREAM, seq, "events.obs");
             payloadBytes += msg.getData().length;
+            hours.add(msg.getTime().toInstant().truncatedTo(ChronoUnit.HOURS));
             seq = msg.getSeq() + 1;
         }
         assertThat(metric(m, "mesh_archive_events_total", "directory", directory)).isEqualTo(10);
         assertThat(metric(m, "mesh_archive_skipped_total", "directory", directory)).isEqualTo(0);
         assertThat(metric(m, "mesh_archive_payload_bytes_total", "directory", directory)).isEqualTo(payloadBytes);
+        // one file per directory of the default layout (UTC hour of the stream time, type): one, unless the
+        // events straddle an hour; none finished (64MB, 1h)
+        assertThat(ArchiveTesting.files(archive, ".jsonl.gz.part")).hasSize(hours.size());
+        assertThat(ArchiveTesting.files(archive, ".jsonl.gz")).isEmpty();
+        assertThat(metric(m, "mesh_archive_open_files", "directory", directory)).isEqualTo(hours.size());
+        assertThat(metric(m, "mesh_archive_files_total", "directory", directory)).isEqualTo(0);
+        assertThat(metric(m, "mesh_archive_written_bytes_total", "directory", directory))
+                .as("the data files' sizes").isEqualTo(ArchiveTesting.dataBytes(archive));
         assertThat(metric(m, "mesh_archive_commit_seconds_count", "directory", directory))
                 .as("one timing per batch").isEqualTo(metric(m, "mesh_archive_batches_total", "directory", directory));
         assertThat(metric(m, "mesh_connector_acknowledged_total", "route", "arch")).isEqualTo(10);

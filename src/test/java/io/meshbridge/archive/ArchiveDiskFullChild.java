@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * A worker process for {@link ArchiveWriterDiskFullIT}, run under a file size limit: archives sequences
  * {@code 1..last} in batches of 25 (plain JSON Lines), printing {@code acked <seq>} after each append; on the
  * first I/O error it prints {@code failed <seq>}, retries the batch once, prints whether every part file still
- * ends with a complete line ({@code intact true}) and exits without closing the writer. Without a limit it
+ * ends with a complete line ({@code intact true}) and the bytes the writer counted next to those of its data files
+ * ({@code counted <n> on disk <m>}), and exits without closing the writer. Without a limit it
  * archives everything, closes and prints {@code done}. Arguments: directory, last sequence.
  */
 public final class ArchiveDiskFullChild {
@@ -41,6 +42,8 @@ public final class ArchiveDiskFullChild {
                     System.out.println("failed again");
                 }
                 System.out.println("intact " + partFilesIntact(dir));
+                System.out.println("counted " + writer.stats().writtenBytes() + " on disk "
+                        + ArchiveTesting.dataBytes(dir));
                 System.out.flush();
                 System.exit(3);
             }

@@ -108,6 +108,24 @@ public final class ArchiveTesting {
         }
     }
 
+    /**
+     * The bytes of the data files below {@code dir}, finished and {@code .part}, as the file system reports them
+     * (manifests and lock files not included).
+     */
+    public static long dataBytes(Path dir) throws IOException {
+        long total = 0;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".part") || name.endsWith(".jsonl") || name.endsWith(".jsonl.gz")
+                        || name.endsWith(".jsonl.zst")) {
+                    total += Files.size(p);
+                }
+            }
+        }
+        return total;
+    }
+
     /** The decompressed lines of a gzip file, read with java.util.zip. */
     public static List<byte[]> gzipLines(Path file) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {

@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -16,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full disk, played by a file size limit ({@code ulimit -f}) on a real worker process: the failing append
- * cuts its files back to whole lines and throws, nothing of the failed batch counts as archived, and a later
- * run with room archives every event exactly once.
+ * cuts its files back to whole lines and throws, nothing of the failed batch counts as archived (nor as bytes
+ * written: the writer's count is what its files hold after the cut), and a later run with room archives every
+ * event exactly once.
  */
 @EnabledOnOs(OS.LINUX)
 class ArchiveWriterDiskFullIT {
@@ -32,6 +35,9 @@ class ArchiveWriterDiskFullIT {
         // bash counts in KiB: a file stops growing at 40 KiB, about 160 lines
         String limited = run("ulimit -f 40; exec " + javaCommand());
         assertThat(limited).contains("failed ").contains("failed again").contains("intact true");
+        Matcher bytes = Pattern.compile("counted (\\d+) on disk (\\d+)").matcher(limited);
+        assertThat(bytes.find()).as(limited).isTrue();
+        assertThat(Long.parseLong(bytes.group(1))).isPositive().isEqualTo(Long.parseLong(bytes.group(2)));
 
         String full = run("exec " + javaCommand());
         assertThat(full).endsWith("done\n");

@@ -76,7 +76,8 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ArchiveEndpoint endpoint;
-    private ArchiveWriter writer;
+    // volatile: the getters of the metrics and the gap checks read it from other threads
+    private volatile ArchiveWriter writer;
     private StreamIncarnations incarnations;
     private GroupCommit commit;
     private volatile java.util.function.LongConsumer commitSink;
@@ -108,6 +109,35 @@ public class ArchiveProducer extends DefaultAsyncProducer {
     /** Payload bytes of the batches written since the start (as received, before compression). */
     public long getPayloadBytes() {
         return commit == null ? 0 : commit.payloadBytes();
+    }
+
+    /**
+     * Archive files the writer finished since the start: renamed from {@code .part} to their final name with
+     * their manifest (by size, by age, to make room beyond {@code maxOpenFiles}, or recovered after an I/O
+     * error); not those a killed process left and the start recovered. Read from any thread without
+     * waiting for the commit thread or the writer (a scrape never waits behind an fsync), as are
+     * {@link #getOpenFiles} and {@link #getWrittenBytes}; 0 before the start and after the stop. See
+     * {@link io.meshbridge.archive.WriterStats}.
+     */
+    public long getFinishedFiles() {
+        ArchiveWriter current = writer;
+        return current == null ? 0 : current.stats().filesFinished();
+    }
+
+    /** The {@code .part} files the writer has open now (at most {@code maxOpenFiles}); 0 when not started. */
+    public int getOpenFiles() {
+        ArchiveWriter current = writer;
+        return current == null ? 0 : current.stats().openFiles();
+    }
+
+    /**
+     * Bytes written to archive files since the start, as stored (after compression), each batch counted once
+     * fsynced: what the data files written since the start hold, manifests not included. Next to
+     * {@link #getPayloadBytes} it tells what the lines around the payloads and the compression make of them.
+     */
+    public long getWrittenBytes() {
+        ArchiveWriter current = writer;
+        return current == null ? 0 : current.stats().writtenBytes();
     }
 
     /**
