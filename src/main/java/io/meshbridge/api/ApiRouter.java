@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The API's operations by method and path template ({@code /connectors/{id}/pause}: literal segments and
  * {@code {name}} segments matching any one non-empty segment), and the dispatch of a request to the one that
  * matches: {@code 404} when no template matches the path, {@code 405} naming the allowed methods when one
- * matches with another method. Operations are added before the router is used (not thread-safe while adding);
- * dispatching is thread-safe.
+ * matches with another method, {@code 400} naming the first query parameter the operation does not take (so a
+ * misspelt {@code limt=5} is never ignored silently), before the operation runs. Operations are added before the
+ * router is used (not thread-safe while adding); dispatching is thread-safe.
  */
 public final class ApiRouter {
 
@@ -24,19 +26,35 @@ public final class ApiRouter {
      *
      * @param method  the HTTP method, upper case
      * @param path    its path template below {@code /api}
+     * @param query   the names of the query parameters it takes; any other is refused with {@code 400}
      * @param summary one line for the operation's documentation
      * @param handler the operation
      */
-    public record Operation(String method, String path, String summary, ApiHandler handler) {
-        /** Validates the template: starts with {@code /}, no empty segment. */
+    public record Operation(String method, String path, Set<String> query, String summary, ApiHandler handler) {
+        /** Validates the template: starts with {@code /}, no empty segment; copies the parameter names. */
         public Operation {
             method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
             Objects.requireNonNull(path, "path");
             if (!path.startsWith("/") || path.contains("//") || (path.length() > 1 && path.endsWith("/"))) {
                 throw new IllegalArgumentException("bad path template " + path);
             }
+            query = Set.copyOf(query);
             Objects.requireNonNull(summary, "summary");
             Objects.requireNonNull(handler, "handler");
+        }
+
+        /**
+         * Refuses {@code params} when one is not among {@link #query}: {@code 400} naming the first unknown one
+         * (in name order) and the known ones.
+         */
+        void requireKnown(Map<String, String> params) {
+            TreeSet<String> unknown = new TreeSet<>(params.keySet());
+            unknown.removeAll(query);
+            if (!unknown.isEmpty()) {
+                throw ApiException.badRequest("unknown parameter " + ApiJson.printable(unknown.first())
+                        + (query.isEmpty() ? " (this operation takes none)"
+                        : " (known: " + String.join(", ", new TreeSet<>(query)) + ")"));
+            }
         }
 
         String[] segments() {
@@ -47,12 +65,21 @@ public final class ApiRouter {
     private final List<Operation> operations = new ArrayList<>();
 
     /**
-     * Adds an operation.
+     * Adds an operation that takes no query parameter.
      *
      * @throws IllegalArgumentException when the method and template are taken
      */
     public ApiRouter add(String method, String path, String summary, ApiHandler handler) {
-        Operation op = new Operation(method, path, summary, handler);
+        return add(method, path, Set.of(), summary, handler);
+    }
+
+    /**
+     * Adds an operation taking the query parameters {@code query} (and refusing any other).
+     *
+     * @throws IllegalArgumentException when the method and template are taken
+     */
+    public ApiRouter add(String method, String path, Set<String> query, String summary, ApiHandler handler) {
+        Operation op = new Operation(method, path, query, summary, handler);
         for (Operation o : operations) {
             if (o.method().equals(op.method()) && o.path().equals(op.path())) {
                 throw new IllegalArgumentException(op.method() + " " + op.path() + " is added twice");
@@ -71,7 +98,8 @@ public final class ApiRouter {
      * Answers {@code method} on {@code rawPath} (below {@code /api}, still percent-encoded) with
      * {@code query} and {@code body}.
      *
-     * @throws ApiException 404 or 405 when no operation matches, or what the operation throws
+     * @throws ApiException 404 or 405 when no operation matches, 400 when {@code query} has a parameter the
+     *                      operation does not take, or what the operation throws
      */
     public ApiResponse dispatch(String method, String rawPath, Map<String, String> query, byte[] body)
             throws Exception {
@@ -89,6 +117,7 @@ public final class ApiRouter {
                 continue;
             }
             if (op.method().equals(m)) {
+                op.requireKnown(query);
                 return op.handler().handle(new ApiRequest(m, "/" + String.join("/", segments), params, query, body));
             }
             allowed.add(op.method());

@@ -37,10 +37,11 @@ import org.apache.camel.CamelContext;
  *   say.</li>
  * </ul>
  *
- * <p>Bodies are JSON objects; a member not listed for the operation is refused (400 naming it). A route id that
- * is no connector is a 404 naming the connectors. Operations that change a connector are serialised per
- * connector (a second one waiting longer than the bound is a 409). Restart and position block for up to about
- * twice the bound ({@code mesh.shutdown.timeout}); see {@link ConnectorMoves}. Thread-safe.
+ * <p>Bodies are JSON objects; a member not listed for the operation is refused (400 naming it), and so is any
+ * query parameter (none of these operations takes one). A route id that is no connector is a 404 naming the
+ * connectors. Operations that change a connector are serialised per connector (a second one waiting longer than
+ * the bound is a 409). Restart and position block for up to about twice the bound ({@code mesh.shutdown.timeout});
+ * see {@link ConnectorMoves}. Thread-safe.
  */
 public final class ConnectorsApi {
 

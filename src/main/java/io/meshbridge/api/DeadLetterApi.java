@@ -7,6 +7,7 @@ import io.meshbridge.camel.StoredDeadLetter;
 import io.nats.client.Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 
 /**
@@ -24,9 +25,9 @@ import org.apache.camel.CamelContext;
  *   <li>{@code POST /dlq/redrive}: see {@link RedriveRequest} and {@link DeadLetterRedriver}.</li>
  * </ul>
  *
- * <p>Bad parameters and bodies are {@code 400} naming them; NATS failures {@code 503}. Thread-safe. Unlike
- * the other operations, a redrive holds its HTTP worker thread for as long as the route takes (at most
- * {@link DeadLetterRedriver#MAX_WAIT} per dead letter).
+ * <p>Bad parameters and bodies are {@code 400} naming them (a query parameter not listed above too); NATS
+ * failures {@code 503}. Thread-safe. Unlike the other operations, a redrive holds its HTTP worker thread for as
+ * long as the route takes (at most {@link DeadLetterRedriver#MAX_WAIT} per dead letter).
  */
 public final class DeadLetterApi {
 
@@ -51,8 +52,8 @@ public final class DeadLetterApi {
     /** Adds the dead-letter operations on {@code connection}'s dead-letter stream and {@code context}'s routes. */
     public static void register(ApiRouter router, CamelContext context, Connection connection) {
         DeadLetterApi api = new DeadLetterApi(context, connection);
-        router.add("GET", "/dlq", "Dead letters, oldest first, with their error and attempts; paged by the cursor"
-                + " of the answer's next.", api::list);
+        router.add("GET", "/dlq", Set.of("route", "limit", "cursor"), "Dead letters, oldest first, with their error"
+                + " and attempts; paged by the cursor of the answer's next.", api::list);
         router.add("POST", "/dlq/redrive", "Send dead letters back to the route that failed them, and only to it;"
                 + " each one redriven successfully is removed from the dead-letter stream.", api::redrive);
         router.add("DELETE", "/dlq/{id}", "Delete one dead letter.", api::delete);

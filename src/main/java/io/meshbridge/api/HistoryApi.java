@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * stays bounded however many messages do not decode ({@code by=node} lists the last of each subject, counting
  * them all in {@code undecodableCount}).
  *
- * <p>Refusals: 400 naming the parameter (an unknown one too), 503 when NATS does not answer, 500 when the
- * archive cannot be read (logged). Thread-safe.
+ * <p>Refusals: 400 naming the parameter (an unknown one too, refused by the {@link ApiRouter}), 503 when NATS
+ * does not answer, 500 when the archive cannot be read (logged). Thread-safe.
  */
 public final class HistoryApi {
 
@@ -87,16 +86,15 @@ public final class HistoryApi {
         ArchiveHistory archive = archiveDir == null ? null : ArchiveHistory.of(connection, stream, archiveDir);
         HistoryApi api = new HistoryApi(new HistoryPaging(connection, stream, archive),
                 new LastEvents(connection, stream), new LastByNode(connection, stream), Bus.codecFor(connection));
-        router.add("GET", "/history", "Events oldest first (each as the CLI's --json prints it), from the stream"
-                + " and, for older ranges, from the archive; paged by the opaque cursor of the answer's next.",
-                api::page);
-        router.add("GET", "/history/last", "The last event of every subject matching the filter, or with by=node"
-                + " of every (subject, node) pair among the stream's last window messages (e.g. the latest"
-                + " node.health of every node), at most 1000.", api::last);
+        router.add("GET", "/history", PAGE_PARAMS, "Events oldest first (each as the CLI's --json prints it),"
+                + " from the stream and, for older ranges, from the archive; paged by the opaque cursor of the answer's"
+                + " next.", api::page);
+        router.add("GET", "/history/last", LAST_PARAMS, "The last event of every subject matching the filter, or"
+                + " with by=node of every (subject, node) pair among the stream's last window messages (e.g. the"
+                + " latest node.health of every node), at most 1000.", api::last);
     }
 
     private ApiResponse page(ApiRequest request) throws Exception {
-        requireKnown(request, PAGE_PARAMS);
         String filter = filter(request);
         int limit = request.intParam("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
         Instant since = request.timeParam("since");
@@ -118,7 +116,6 @@ public final class HistoryApi {
     }
 
     private ApiResponse last(ApiRequest request) throws Exception {
-        requireKnown(request, LAST_PARAMS);
         String filter = filter(request);
         String by = request.param("by");
         if (by == null || by.equals("subject")) {
@@ -152,15 +149,6 @@ public final class HistoryApi {
             return EventTypes.filterFromUserInput(value);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("filter: " + ApiJson.printable(e.getMessage()));
-        }
-    }
-
-    private static void requireKnown(ApiRequest request, Set<String> known) {
-        TreeSet<String> unknown = new TreeSet<>(request.query().keySet());
-        unknown.removeAll(known);
-        if (!unknown.isEmpty()) {
-            throw ApiException.badRequest("unknown parameter " + ApiJson.printable(unknown.first())
-                    + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
         }
     }
 

@@ -3,14 +3,22 @@ package io.meshbridge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The router: templates, path parameters, 404 and 405, and the request's parameter checks. */
+/** The router: templates, path parameters, 404, 405, unknown query parameters, and the request's parameter checks. */
 class ApiRouterTest {
 
+    private final List<String> handled = new CopyOnWriteArrayList<>();
     private final ApiRouter router = new ApiRouter()
             .add("GET", "/connectors", "list", r -> ApiResponse.ok(ApiJson.object().put("op", "list")))
+            .add("GET", "/dlq", Set.of("route", "limit"), "page", r -> {
+                handled.add(r.path() + " " + r.query());
+                return ApiResponse.ok(ApiJson.object());
+            })
             .add("GET", "/connectors/{id}", "one", r -> ApiResponse.ok(ApiJson.object().put("id", r.pathParam("id"))))
             .add("POST", "/connectors/{id}/pause", "pause",
                     r -> ApiResponse.ok(ApiJson.object().put("paused", r.pathParam("id"))));
@@ -35,6 +43,27 @@ class ApiRouterTest {
         assertThatThrownBy(() -> router.dispatch("GET", "/connectors//pause", Map.of(), null))
                 .as("an empty parameter segment matches nothing")
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
+    void aQueryParameterTheOperationDoesNotTakeIs400NamingItBeforeTheOperationRuns() throws Exception {
+        assertThatThrownBy(() -> router.dispatch("GET", "/dlq", Map.of("limit", "5", "rout", "a", "b", "1"), null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessage("unknown parameter b (known: limit, route)");
+        assertThatThrownBy(() -> router.dispatch("GET", "/connectors", Map.of("limit", "5"), null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessage("unknown parameter limit (this operation takes none)");
+        assertThatThrownBy(() -> router.dispatch("POST", "/connectors/x/pause", Map.of("reason", "r"), null))
+                .hasMessage("unknown parameter reason (this operation takes none)");
+        assertThatThrownBy(() -> router.dispatch("GET", "/connectors", Map.of("a\nb", ""), null))
+                .as("the name is echoed printable").hasMessage("unknown parameter a?b (this operation takes none)");
+        assertThat(handled).isEmpty();
+
+        router.dispatch("GET", "/dlq", Map.of("route", "a"), null);
+        router.dispatch("GET", "/dlq", Map.of(), null);
+        assertThat(handled).containsExactly("/dlq {route=a}", "/dlq {}");
+        assertThat(router.operations().get(1).query()).containsExactlyInAnyOrder("route", "limit");
+        assertThat(router.operations().get(0).query()).isEmpty();
     }
 
     @Test

@@ -339,6 +339,9 @@ class DeadLetterApiIT {
         assertThat(refusal("GET", "/dlq", Map.of("limit", "0"), null)).hasMessageStartingWith("limit must be");
         assertThat(refusal("GET", "/dlq", Map.of("limit", "1001"), null).status()).isEqualTo(400);
         assertThat(refusal("GET", "/dlq", Map.of("cursor", "bm9wZQ"), null)).hasMessageStartingWith("cursor must be");
+        ApiException misspelt = refusal("GET", "/dlq", Map.of("rout", "x"), null);
+        assertThat(misspelt.status()).isEqualTo(400);
+        assertThat(misspelt).hasMessage("unknown parameter rout (known: cursor, limit, route)");
         assertThat(refusal("GET", "/dlq/redrive", Map.of(), null).status()).isEqualTo(405);
     }
 

@@ -11,11 +11,13 @@ import io.meshbridge.app.Workers;
 import io.meshbridge.camel.MeshTests;
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
+import io.nats.client.api.ConsumerInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,7 @@ class ConnectorsCommandIT {
                 .startsWith("HTTP 401 from POST /api/connectors/cli/pause").doesNotContain(TOKEN));
         assertThat(state(env, api).get("state").asText()).as("the refused pause changed nothing")
                 .isEqualTo("running");
+        everyCommandIsRefusedWithoutTheTokenAndWithAWrongOne(nc, env, api);
 
         Run paused = run(env, "connectors", "pause", "cli", "--reason", "disk swap", "--api", api);
         assertThat(paused.exit).as(paused.toString()).isZero();
@@ -154,6 +157,43 @@ class ConnectorsCommandIT {
         assertThat(tooFar.exit).isEqualTo(1);
         assertThat(tooFar.errLines()).singleElement().satisfies(line -> assertThat(line)
                 .contains("HTTP 400", "sequence must be at most"));
+    }
+
+    /**
+     * Each subcommand without {@code MESH_API_TOKEN} and with a wrong one: exit 1, nothing on stdout, the one line of
+     * the worker's 401 on stderr (with the hint to set the token when none was), and the connector as it was.
+     */
+    private void everyCommandIsRefusedWithoutTheTokenAndWithAWrongOne(Connection nc, Map<String, String> env,
+                                                                      String api) throws Exception {
+        String wrongToken = "not-the-token-0123456789";
+        String refusal = "the API needs Authorization: Bearer <token> with one of mesh.api.tokens";
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        commands.put("GET /api/connectors", List.of("ls"));
+        commands.put("POST /api/connectors/cli/pause", List.of("pause", "cli", "--reason", "refused"));
+        commands.put("POST /api/connectors/cli/resume", List.of("resume", "cli"));
+        commands.put("POST /api/connectors/cli/restart", List.of("restart", "cli"));
+        commands.put("PUT /api/connectors/cli/position", List.of("position", "cli", "--sequence", "1"));
+        ConsumerInfo before = nc.jetStreamManagement().getConsumerInfo("MESH_EVENTS", "cli");
+        for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("connectors"));
+            args.addAll(command.getValue());
+            args.addAll(List.of("--api", api));
+            for (boolean withWrongToken : new boolean[] {false, true}) {
+                Run r = run(withWrongToken ? Map.of("MESH_API_TOKEN", wrongToken) : Map.of(),
+                        args.toArray(String[]::new));
+                String what = String.join(" ", args) + (withWrongToken ? " with a wrong token" : " without a token");
+                assertThat(r.exit).as(what).isEqualTo(1);
+                assertThat(r.out).as(what).isEmpty();
+                assertThat(r.errLines()).as(what).containsExactly("HTTP 401 from " + command.getKey() + ": " + refusal
+                        + (withWrongToken ? "" : " (set MESH_API_TOKEN)"));
+            }
+        }
+        JsonNode after = state(env, api);
+        assertThat(after.get("state").asText()).as("no refused command changed the connector").isEqualTo("running");
+        assertThat(after.get("pause").isNull()).isTrue();
+        assertThat(after.get("counts").get("delivered").asLong()).isZero();
+        assertThat(nc.jetStreamManagement().getConsumerInfo("MESH_EVENTS", "cli").getCreationTime())
+                .as("the durable was not repositioned").isEqualTo(before.getCreationTime());
     }
 
     private JsonNode state(Map<String, String> env, String api) throws Exception {

@@ -143,17 +143,30 @@ class DlqCommandIT {
         assertThat(rows).extracting(r -> r.get("eventId").asText()).containsExactlyElementsOf(dead);
         assertThat(rows).extracting(r -> r.get("event").get("data").get("id").asText()).containsExactlyElementsOf(dead);
 
-        for (String[] args : List.of(new String[] {"dlq", "ls"}, new String[] {"dlq", "rm", letters.get(0)},
-                new String[] {"dlq", "redrive", "--all"})) {
-            Run refused = run(Map.of(), args);
-            assertThat(refused.exit()).as(String.join(" ", args)).isEqualTo(1);
-            assertThat(refused.out()).isEmpty();
-            assertThat(refused.err()).matches("HTTP 401 from (GET|DELETE|POST) /api/dlq[^\n]*: the API needs"
-                    + " Authorization: Bearer <token> with one of mesh.api.tokens \\(set MESH_API_TOKEN\\)\n");
+        // each command with the request it sends
+        List<Map.Entry<String[], String>> commands = List.of(
+                Map.entry(new String[] {"dlq", "ls"}, "GET /api/dlq"),
+                Map.entry(new String[] {"dlq", "rm", letters.get(0)}, "DELETE /api/dlq/" + letters.get(0)),
+                Map.entry(new String[] {"dlq", "redrive", "--all"}, "POST /api/dlq/redrive"),
+                Map.entry(new String[] {"dlq", "redrive", "--route", "hook"}, "POST /api/dlq/redrive"),
+                Map.entry(new String[] {"dlq", "redrive", letters.get(1)}, "POST /api/dlq/redrive"));
+        for (Map.Entry<String[], String> command : commands) {
+            for (boolean withWrongToken : new boolean[] {false, true}) {
+                String[] args = command.getKey();
+                Run refused = run(withWrongToken ? Map.of("MESH_API_TOKEN", "not-the-token-0123456789") : Map.of(),
+                        args);
+                String what = String.join(" ", args) + (withWrongToken ? " with a wrong token" : " without a token");
+                assertThat(refused.exit()).as(what).isEqualTo(1);
+                assertThat(refused.out()).as(what).isEmpty();
+                assertThat(refused.err()).as(what).isEqualTo("HTTP 401 from " + command.getValue() + ": the API"
+                        + " needs Authorization: Bearer <token> with one of mesh.api.tokens"
+                        + (withWrongToken ? "" : " (set MESH_API_TOKEN)") + "\n");
+            }
         }
-        Run wrong = run(Map.of("MESH_API_TOKEN", "not-the-token-0123456789"), "dlq", "ls");
-        assertThat(wrong.exit()).isEqualTo(1);
-        assertThat(wrong.err().lines()).singleElement().asString().startsWith("HTTP 401 from GET /api/dlq");
+        assertThat(MeshTests.messages(nc, MeshConstants.DLQ_STREAM, "mesh.dlq.hook")).as("nothing removed or redriven")
+                .extracting(MessageInfo::getSeq).containsExactlyElementsOf(stored.stream().map(MessageInfo::getSeq)
+                        .toList());
+        assertThat(webhookIds).as("nothing redriven").hasSize(3);
 
         Run rm = withToken("dlq", "rm", letters.get(0), "999999");
         assertThat(rm.exit()).isEqualTo(1);
