@@ -86,7 +86,11 @@ public final class ApiProcessor implements Processor {
         }
     }
 
-    /** The query string's parameters, percent-decoded; the first value of a repeated one. */
+    /**
+     * The query string's parameters, percent-decoded.
+     *
+     * @throws ApiException 400 for a parameter given twice ({@code limit=5&limit=1000} has no one meaning)
+     */
     static Map<String, String> query(String query) {
         Map<String, String> out = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) {
@@ -99,7 +103,9 @@ public final class ApiProcessor implements Processor {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            out.putIfAbsent(name, value);
+            if (out.putIfAbsent(name, value) != null) {
+                throw ApiException.badRequest("parameter " + ApiJson.printable(name) + " is given more than once");
+            }
         }
         return out;
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param path       the path below {@code /api}, e.g. {@code /connectors/archive/pause}, percent-decoded per
  *                   segment
  * @param pathParams the values of the operation's {@code {name}} segments
- * @param query      the query parameters (the first value of each)
+ * @param query      the query parameters (each given once)
  * @param body       the request body, empty when none
  */
 public record ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,

@@ -103,7 +103,9 @@ class ApiRouterTest {
     void echoedTextIsMadePrintableAndShort() {
         assertThat(ApiJson.printable("a\nb")).isEqualTo("a?b");
         assertThat(ApiJson.printable("x".repeat(300))).hasSize(101);
-        assertThat(ApiProcessor.query("a=1&b=x%20y&a=2&c")).containsExactly(Map.entry("a", "1"),
+        assertThat(ApiProcessor.query("a=1&b=x%20y&&c")).containsExactly(Map.entry("a", "1"),
                 Map.entry("b", "x y"), Map.entry("c", ""));
+        assertThatThrownBy(() -> ApiProcessor.query("limit=5&b=1&limit=1000")).isInstanceOf(ApiException.class)
+                .hasMessage("parameter limit is given more than once");
     }
 }
