@@ -141,8 +141,14 @@ public final class MqttPublisher implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new SendException("the MQTT publisher is closed", false));
             }
+            boolean wasEmpty = queue.isEmpty();
             queue.addLast(new Pending(topic, message, done));
-            notifyAll();
+            if (wasEmpty) {
+                // the sender waits for an empty queue to fill, a free place in the window or the connection;
+                // only the first of these changed here, and only when the queue was empty (waking it for every
+                // message while the window is full cost a wake-up of the sending thread per message)
+                notifyAll();
+            }
         }
         return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
                 CompletableFuture.failedFuture(e instanceof TimeoutException
