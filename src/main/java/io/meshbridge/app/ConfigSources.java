@@ -55,7 +55,8 @@ public final class ConfigSources {
      * The layers for a given working directory, {@code --config} file (or {@code null}), environment and
      * system properties.
      *
-     * @throws ConfigException when a file cannot be read
+     * @throws ConfigException when a file cannot be read, or the environment or a system property would turn on
+     *                         one of Camel's developer endpoints
      */
     public static Layered load(Path workDir, Path configFile, Map<String, String> env, Properties system) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -76,6 +77,8 @@ public final class ConfigSources {
             out.putAll(readFile(file, "--config"));
             sources.add(file.toString());
         }
+        // Camel Main reads its own keys from these too: none may turn on its developer endpoints
+        HttpServerWiring.checkCamelSources(env, system);
         boolean fromEnv = false;
         for (String key : ConfigKeys.DEFAULTS.keySet()) {
             String value = env.get(ConfigKeys.environmentName(key));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.security.KeyStore;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.KeyManagersParameters;
@@ -26,24 +27,50 @@ final class HttpServerWiring {
      */
     private static final Set<String> DEVELOPER_ENDPOINTS = Set.of("sendenabled", "uploadenabled",
             "downloadenabled", "devconsoleenabled", "jolokiaenabled");
+    private static final String DEVELOPER_ENDPOINTS_OFF = "Camel's developer endpoints stay off in mesh-bridge: they"
+            + " would send messages, move files or run JMX operations without the API's token (only false is taken)";
 
     private HttpServerWiring() {
     }
 
     /**
-     * Refuses a Camel key that would turn on one of Camel's developer endpoints ({@code /q/send},
-     * {@code /q/upload}, ...) on Camel's management server.
+     * Refuses a Camel key that could turn on one of Camel's developer endpoints ({@code /q/send},
+     * {@code /q/upload}, ...) on Camel's management server: any value but {@code false} (a placeholder such as
+     * {@code {{env:X:true}}} too, since Camel resolves it later).
      *
      * @throws ConfigException naming the key
      */
     static void checkCamelKey(String key, String value) {
+        if (turnsOnDeveloperEndpoint(key, value)) {
+            throw new ConfigException(key, DEVELOPER_ENDPOINTS_OFF);
+        }
+    }
+
+    /**
+     * Refuses what Camel Main reads by itself, beside the worker's configuration: environment variables
+     * ({@code CAMEL_MANAGEMENT_SENDENABLED}, {@code CAMEL_MANAGEMENT_SEND_ENABLED}) and system properties
+     * ({@code -Dcamel.management.send-enabled}) that could turn on a developer endpoint.
+     *
+     * @throws ConfigException naming the variable or property
+     */
+    static void checkCamelSources(Map<String, String> env, Properties system) {
+        String prefix = "CAMEL_MANAGEMENT_";
+        env.forEach((name, value) -> {
+            if (name.toUpperCase(Locale.ROOT).startsWith(prefix) && turnsOnDeveloperEndpoint(
+                    "camel.management." + name.substring(prefix.length()).replace("_", ""), value)) {
+                throw new ConfigException(name, DEVELOPER_ENDPOINTS_OFF);
+            }
+        });
+        for (String name : system.stringPropertyNames()) {
+            checkCamelKey(name, system.getProperty(name));
+        }
+    }
+
+    private static boolean turnsOnDeveloperEndpoint(String key, String value) {
         String k = key.replace("-", "").toLowerCase(Locale.ROOT);
         int dot = k.lastIndexOf('.');
-        if (dot > 0 && k.substring(0, dot).equals("camel.management")
-                && DEVELOPER_ENDPOINTS.contains(k.substring(dot + 1)) && "true".equalsIgnoreCase(value.strip())) {
-            throw new ConfigException(key, "Camel's developer endpoints stay off in mesh-bridge: they would send"
-                    + " messages, move files or run JMX operations without the API's token");
-        }
+        return dot > 0 && k.substring(0, dot).equals("camel.management")
+                && DEVELOPER_ENDPOINTS.contains(k.substring(dot + 1)) && !"false".equalsIgnoreCase(value.strip());
     }
 
     /** Adds the server's address and, for HTTPS, the use of the global SSL parameters to {@code p}. */

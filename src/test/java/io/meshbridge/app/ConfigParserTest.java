@@ -118,6 +118,8 @@ class ConfigParserTest {
         assertThatThrownBy(() -> ConfigParser.parse(Map.of(key, " TRUE")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("invalid configuration: " + key + ": Camel's developer endpoints stay off");
+        assertThatThrownBy(() -> ConfigParser.parse(Map.of(key, "{{env:ON:true}}")))
+                .as("a placeholder Camel would resolve later").isInstanceOf(ConfigException.class);
         assertThat(ConfigParser.parse(Map.of(key, "false")).camelProperties()).containsEntry(key, "false");
         assertThat(ConfigParser.parse(Map.of("camel.management.enabled", "true")).camelProperties())
                 .containsEntry("camel.management.enabled", "true");

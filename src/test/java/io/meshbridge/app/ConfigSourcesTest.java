@@ -53,6 +53,26 @@ class ConfigSourcesTest {
     }
 
     @Test
+    void whatCamelReadsByItselfCannotTurnOnItsDeveloperEndpoints() {
+        for (String name : new String[] {"CAMEL_MANAGEMENT_SENDENABLED", "CAMEL_MANAGEMENT_UPLOAD_ENABLED",
+            "camel_management_jolokiaenabled"}) {
+            assertThatThrownBy(() -> ConfigSources.load(dir, null, Map.of(name, "true"), new Properties()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("invalid configuration: " + name + ": Camel's developer endpoints stay off");
+        }
+        Properties system = new Properties();
+        system.setProperty("camel.management.downloadEnabled", "{{env:X:true}}");
+        assertThatThrownBy(() -> ConfigSources.load(dir, null, Map.of(), system))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid configuration: camel.management.downloadEnabled: Camel's developer");
+        // off, or other management keys: taken
+        system.setProperty("camel.management.downloadEnabled", "false");
+        assertThat(ConfigSources.load(dir, null, Map.of("CAMEL_MANAGEMENT_SEND_ENABLED", "FALSE",
+                "CAMEL_MANAGEMENT_ENABLED", "true", "CAMEL_MANAGEMENT_PORT", "9876"), system).properties())
+                .doesNotContainKey("camel.management.downloadEnabled");
+    }
+
+    @Test
     void aMissingConfigFileIsAConfigurationError() {
         assertThatThrownBy(() -> ConfigSources.load(dir, Path.of("nope.properties"), Map.of(), new Properties()))
                 .isInstanceOf(ConfigException.class)
