@@ -193,8 +193,7 @@ public final class MqttPublisher implements AutoCloseable {
                 link.client().publish(next.topic(), next.message(), next, new Listener(next));
             } catch (MqttException e) {
                 synchronized (this) {
-                    inFlight--;
-                    unacked.remove(next);
+                    forget(next);
                     if (e.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED && !closed) {
                         queue.addFirst(next); // between a drop and its callback: try again in a moment
                         try {
@@ -209,8 +208,7 @@ public final class MqttPublisher implements AutoCloseable {
                         + " failed: " + describe(e), false));
             } catch (RuntimeException e) {
                 synchronized (this) {
-                    inFlight--;
-                    unacked.remove(next);
+                    forget(next);
                 }
                 next.done().completeExceptionally(new SendException("publish failed: " + e, false));
             }
@@ -264,10 +262,19 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     private synchronized void released(Pending pending) {
+        forget(pending);
+        notifyAll();
+    }
+
+    /**
+     * Frees the window place of {@code pending} if it still holds one: a loss of the connection may have freed
+     * every place already (it empties the unacknowledged set), and counting one down twice would widen the window
+     * beyond what the broker allows. Called holding the lock.
+     */
+    private void forget(Pending pending) {
         if (unacked.remove(pending)) {
             inFlight--;
         }
-        notifyAll();
     }
 
     /** Whether a PUBACK reason code says the broker will never take the message. */
@@ -294,6 +301,7 @@ public final class MqttPublisher implements AutoCloseable {
                 lost = new ArrayList<>(unacked);
                 unacked.clear();
                 inFlight = 0;
+                MqttPublisher.this.notifyAll(); // a close() waiting for PUBACKs stops waiting: none will come
             }
             SendException failure = new SendException("the connection to " + connection.brokerUrl()
                     + " was lost before the PUBACK", false);
