@@ -4,6 +4,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -71,7 +73,9 @@ public final class ApiProcessor implements Processor {
         int at = path.indexOf(PATH);
         String below = at < 0 ? "" : path.substring(at + PATH.length());
         try {
-            return router.dispatch(method, below, query(query), body);
+            Set<String> repeated = new TreeSet<>();
+            Map<String, String> params = query(query, repeated);
+            return router.dispatch(method, below, params, repeated, body);
         } catch (ApiException e) {
             if (e.getCause() != null) {
                 LOG.debug("API {} {}: {} {}", method, below, e.status(), e.getMessage(), e.getCause());
@@ -87,11 +91,10 @@ public final class ApiProcessor implements Processor {
     }
 
     /**
-     * The query string's parameters, percent-decoded.
-     *
-     * @throws ApiException 400 for a parameter given twice ({@code limit=5&limit=1000} has no one meaning)
+     * The query string's parameters, percent-decoded, with the first value of each; the names given more than
+     * once are added to {@code repeated} (the router refuses them once it knows the path is an operation).
      */
-    static Map<String, String> query(String query) {
+    static Map<String, String> query(String query, Set<String> repeated) {
         Map<String, String> out = new LinkedHashMap<>();
         if (query == null || query.isEmpty()) {
             return out;
@@ -104,7 +107,7 @@ public final class ApiProcessor implements Processor {
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             if (out.putIfAbsent(name, value) != null) {
-                throw ApiException.badRequest("parameter " + ApiJson.printable(name) + " is given more than once");
+                repeated.add(name);
             }
         }
         return out;

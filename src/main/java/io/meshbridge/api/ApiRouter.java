@@ -103,6 +103,17 @@ public final class ApiRouter {
      */
     public ApiResponse dispatch(String method, String rawPath, Map<String, String> query, byte[] body)
             throws Exception {
+        return dispatch(method, rawPath, query, Set.of(), body);
+    }
+
+    /**
+     * As {@link #dispatch(String, String, Map, byte[])}, for a query string that gave the parameters
+     * {@code repeated} more than once ({@code query} holds their first values): {@code 400} naming the first
+     * of them, once the path is known to be an operation that takes them ({@code limit=5&limit=1000} has no
+     * one meaning).
+     */
+    public ApiResponse dispatch(String method, String rawPath, Map<String, String> query, Set<String> repeated,
+                                byte[] body) throws Exception {
         String[] raw = rawPath == null || rawPath.isEmpty() || rawPath.equals("/") ? new String[] {""}
                 : rawPath.substring(rawPath.startsWith("/") ? 1 : 0).split("/", -1);
         String[] segments = new String[raw.length];
@@ -118,6 +129,10 @@ public final class ApiRouter {
             }
             if (op.method().equals(m)) {
                 op.requireKnown(query);
+                if (!repeated.isEmpty()) {
+                    throw ApiException.badRequest("parameter " + ApiJson.printable(new TreeSet<>(repeated).first())
+                            + " is given more than once");
+                }
                 return op.handler().handle(new ApiRequest(m, "/" + String.join("/", segments), params, query, body));
             }
             allowed.add(op.method());

@@ -188,7 +188,7 @@ class ApiTokenIT {
     }
 
     @Test
-    void everyOperationRefusesAQueryParameterItDoesNotTakeWith400NamingItAndChangesNothing() throws Exception {
+    void everyOperationRefusesAQueryParameterItDoesNotTakeAndOneGivenTwiceWith400AndChangesNothing() throws Exception {
         Snapshot before = snapshot();
         Map<String, Case> cases = cases();
         for (Map.Entry<String, Set<String>> op : operations.entrySet()) {
@@ -201,6 +201,11 @@ class ApiTokenIT {
             assertThat(JSON.readTree(r.body())).as(op.getKey()).isEqualTo(JSON.createObjectNode().put("status", 400)
                     .put("reason", "unknown parameter bogus (" + known + ")"));
         }
+        HttpResponse<String> twice = send(new Call("GET", "/api/dlq?limit=1&route=" + ROUTE + "&limit=1000", null),
+                bearer(TOKEN));
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(twice.body())).isEqualTo(JSON.createObjectNode().put("status", 400)
+                .put("reason", "parameter limit is given more than once"));
         assertThat(snapshot()).isEqualTo(before);
         assertNoTokenInTheLog();
     }
@@ -233,9 +238,14 @@ class ApiTokenIT {
                 ApiTokenIT::assertRunningWithItsCounts));
         cases.put("POST /api/connectors/{id}/pause", new Case(new Call("POST", connector + "/pause",
                 "{\"reason\":\"token check\"}"), 200, a -> {
-                    assertThat(a.get("state").asText()).isEqualTo("paused");
-                    assertThat(a.get("pause").get("reason").asText()).isEqualTo("token check");
-                    HttpResponse<String> resumed = send(new Call("POST", connector + "/resume", null), bearer(TOKEN));
+                    HttpResponse<String> resumed;
+                    try {
+                        assertThat(a.get("state").asText()).isEqualTo("paused");
+                        assertThat(a.get("pause").get("reason").asText()).isEqualTo("token check");
+                    } finally {
+                        // undone whatever the checks found, so the other tests of the class meet a running connector
+                        resumed = send(new Call("POST", connector + "/resume", null), bearer(TOKEN));
+                    }
                     assertThat(resumed.statusCode()).as("the pause undone").isEqualTo(200);
                     assertRunningWithItsCounts(JSON.readTree(resumed.body()));
                 }));
