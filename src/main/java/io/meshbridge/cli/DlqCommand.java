@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * The {@code dlq} command group: {@code ls}, {@code redrive} and {@code rm} on the dead letters of a running
  * worker, over its HTTP API ({@code /api/dlq}, {@link ApiClient}: {@code --api}, the token from
  * {@code MESH_API_TOKEN}). Results go to stdout, one line each (with {@code --json}, JSON for scripts); a refused
- * or failed request is one line on stderr and exit 1; a bad option exit 2.
+ * or failed request is one line on stderr and exit 1 (with {@code rm --json}, an unknown id is its JSON line on
+ * stdout instead); a bad option exit 2.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"List, redrive and delete the dead letters of a running worker (over its HTTP API;",
