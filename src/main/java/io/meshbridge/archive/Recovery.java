@@ -90,10 +90,17 @@ final class Recovery {
             return recoverPart(part, name);
         }
         Path finished = part.resolveSibling(name.finished());
-        if (Files.exists(finished) && !Files.exists(part.resolveSibling(name.manifest()))) {
+        if (!Files.exists(finished)) {
+            return List.of();
+        }
+        Path manifest = part.resolveSibling(name.manifest());
+        if (!Files.exists(manifest)) {
             return completeFinished(finished, name.asFinished());
         }
-        return List.of();
+        // the finish failed after its manifest was in place (its last directory fsync): finished as it is; what
+        // it holds stays known, so a redelivery of it is not archived twice
+        ArchiveFiles.fsyncDirectory(part.getParent());
+        return List.of(ArchiveFiles.readManifest(manifest));
     }
 
     /**

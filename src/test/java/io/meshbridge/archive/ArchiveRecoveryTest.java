@@ -131,6 +131,21 @@ class ArchiveRecoveryTest {
     }
 
     @Test
+    void aFileWhoseFinishFailedAfterItsManifestIsRecoveredWithWhatItHolds() throws Exception {
+        try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
+            writer.append(records(1, 4, "events.a"));
+        }
+        Path finished = files(dir, ".jsonl.gz").get(0);
+        ArchiveFileName name = ArchiveFileName.parse(finished.getFileName().toString());
+        Path part = finished.resolveSibling(name.partName());
+        // what the writer's recovery after a failed finish sees when only the last directory fsync failed
+        List<Manifest> recovered = Recovery.afterFailure(part, name);
+        assertThat(recovered).singleElement().isEqualTo(ArchiveFiles.readManifest(
+                finished.resolveSibling(name.manifest())));
+        assertThat(recovered.get(0).ranges()).containsExactly(new SequenceRange(1, 4));
+    }
+
+    @Test
     void leavesTheFilesOfOtherWorkersAlone() throws Exception {
         ArchiveWriter other = ArchiveWriter.open(config(dir).workerId("w1-b").build());
         other.append(records(1, 2, "events.a"));
