@@ -44,16 +44,20 @@ public final class ApiRouter {
         }
 
         /**
-         * Refuses {@code params} when one is not among {@link #query}: {@code 400} naming the first unknown one
-         * (in name order) and the known ones.
+         * Refuses a query with a parameter not among {@link #query} ({@code 400} naming the first unknown one, in
+         * name order, and the known ones), then one with a parameter given more than once ({@code repeated}).
          */
-        void requireKnown(Map<String, String> params) {
+        void checkQuery(Map<String, String> params, Set<String> repeated) {
             TreeSet<String> unknown = new TreeSet<>(params.keySet());
             unknown.removeAll(query);
             if (!unknown.isEmpty()) {
                 throw ApiException.badRequest("unknown parameter " + ApiJson.printable(unknown.first())
                         + (query.isEmpty() ? " (this operation takes none)"
                         : " (known: " + String.join(", ", new TreeSet<>(query)) + ")"));
+            }
+            if (!repeated.isEmpty()) {
+                throw ApiException.badRequest("parameter " + ApiJson.printable(new TreeSet<>(repeated).first())
+                        + " is given more than once");
             }
         }
 
@@ -128,11 +132,7 @@ public final class ApiRouter {
                 continue;
             }
             if (op.method().equals(m)) {
-                op.requireKnown(query);
-                if (!repeated.isEmpty()) {
-                    throw ApiException.badRequest("parameter " + ApiJson.printable(new TreeSet<>(repeated).first())
-                            + " is given more than once");
-                }
+                op.checkQuery(query, repeated);
                 return op.handler().handle(new ApiRequest(m, "/" + String.join("/", segments), params, query, body));
             }
             allowed.add(op.method());
