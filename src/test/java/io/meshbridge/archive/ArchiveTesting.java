@@ -97,6 +97,23 @@ public final class ArchiveTesting {
         return out;
     }
 
+    /**
+     * A file where the directory of type {@code b} of {@link #T0}'s hour would go, so that a batch holding an
+     * {@code events.b} record fails after the part file of {@code events.a} was created; delete it to let the
+     * retry through.
+     */
+    static Path blockTypeB(Path dir) throws IOException {
+        Path blocker = dir.resolve("2026/11/29/10/b");
+        Files.createDirectories(blocker.getParent());
+        Files.writeString(blocker, "a file where the directory of type b would go");
+        return blocker;
+    }
+
+    /** Records 1 ({@code events.a}), 2 ({@code events.b}) and 3 ({@code events.a}) at {@link #T0}. */
+    static List<ArchiveRecord> abaBatch() {
+        return List.of(record(1, "events.a", T0), record(2, "events.b", T0), record(3, "events.a", T0));
+    }
+
     public static ArchiveConfig.Builder config(Path dir) {
         return ArchiveConfig.builder(dir).workerId("w1");
     }

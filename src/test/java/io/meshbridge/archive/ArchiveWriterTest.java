@@ -246,11 +246,8 @@ class ArchiveWriterTest {
 
     @Test
     void anIoErrorIsRetriableAndTheRetryWritesEachRecordOnce() throws Exception {
-        Path blocker = dir.resolve("2026/11/29/10/b");
-        Files.createDirectories(blocker.getParent());
-        Files.writeString(blocker, "a file where the directory of type b would go");
-        List<ArchiveRecord> batch = List.of(record(1, "events.a", T0), record(2, "events.b", T0),
-                record(3, "events.a", T0));
+        Path blocker = ArchiveTesting.blockTypeB(dir);
+        List<ArchiveRecord> batch = ArchiveTesting.abaBatch();
         try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.append(batch))
                     .isInstanceOf(java.io.IOException.class);

@@ -76,11 +76,8 @@ class WriterStatsTest {
 
     @Test
     void aFailedBatchAddsNoBytesAndItsRetryCountsOnce() throws Exception {
-        Path blocker = dir.resolve("2026/11/29/10/b");
-        Files.createDirectories(blocker.getParent());
-        Files.writeString(blocker, "a file where the directory of type b would go");
-        List<ArchiveRecord> batch = List.of(record(1, "events.a", T0), record(2, "events.b", T0),
-                record(3, "events.a", T0));
+        Path blocker = ArchiveTesting.blockTypeB(dir);
+        List<ArchiveRecord> batch = ArchiveTesting.abaBatch();
         try (ArchiveWriter writer = ArchiveWriter.open(config(dir).build())) {
             assertThatThrownBy(() -> writer.append(batch)).isInstanceOf(IOException.class);
             // the part file of a was created before b failed, and nothing was written to it
