@@ -47,23 +47,47 @@ final class BareHttp {
     }
 
     /**
-     * {@code url=... bodies=FILE inFlight=16 way=loops|async}: posts every body of {@code FILE} (written by
-     * {@link #writeBodies}) and prints {@code failed=<n>} and the first failure.
+     * {@code url=... bodies=FILE inFlight=16 way=loops|async [rounds=K]}: posts every body of {@code FILE}
+     * (written by {@link #writeBodies}) and prints its CPU, {@code failed=<n>} and the first failure. With
+     * {@code rounds}, stays up for K postings, each started by a file {@code go-<k>} in the working directory
+     * and answered in a file {@code done-<k>}, so that its JIT is warm after the first.
      */
     public static void main(String[] args) throws Exception {
+        // as the product's client does (WebhookClient): a POST on a keep-alive connection the receiver closed at
+        // that moment goes out once more on a new one, instead of failing the request
+        System.setProperty("jdk.httpclient.enableAllMethodRetry", "true");
         BenchArgs a = BenchArgs.parse(args);
         List<byte[]> bodies = readBodies(Path.of(a.required("bodies")));
         BareHttp bare = new BareHttp(a.required("url"));
         int inFlight = a.integer("inFlight", 16);
+        boolean async = a.text("way", "loops").equals("async");
+        int rounds = a.integer("rounds", 0);
+        if (rounds == 0) {
+            System.out.print(bare.post(bodies, inFlight, async));
+            return;
+        }
+        // warm rounds: round k starts when the file go-k appears in the working directory; its result goes to done-k
+        for (int k = 1; k <= rounds; k++) {
+            Path go = Path.of("go-" + k);
+            while (!Files.exists(go)) {
+                Thread.sleep(2);
+            }
+            String result = bare.post(bodies, inFlight, async);
+            Path tmp = Path.of("done-" + k + ".tmp");
+            Files.writeString(tmp, result);
+            Files.move(tmp, Path.of("done-" + k), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Posts every body once; its CPU per 1,000 bodies and {@code failed=<n>} (with the first failure), as text. */
+    private String post(List<byte[]> bodies, int inFlight, boolean async) throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
-        int failed = a.text("way", "loops").equals("async") ? bare.postAsync(bodies, inFlight)
-                : bare.postLoops(bodies, inFlight);
+        int failed = async ? postAsync(bodies, inFlight) : postLoops(bodies, inFlight);
         double cpuPerThousand = (os.getProcessCpuTime() - cpuBefore) / 1e6 / bodies.size() * 1000;
-        System.out.printf(java.util.Locale.ROOT, "cpu=%.1f ms/1000 (the whole posting, JIT included)%n",
-                cpuPerThousand);
-        System.out.println("failed=" + failed + (failed > 0 ? " first: " + bare.takeFirstFailure() : ""));
+        return String.format(java.util.Locale.ROOT, "cpu=%.1f ms/1000 (the whole posting, JIT included)%n", cpuPerThousand)
+                + "failed=" + failed + (failed > 0 ? " first: " + takeFirstFailure() : "") + "\n";
     }
 
     /** Writes {@code bodies} to {@code file}, each with its length first. */

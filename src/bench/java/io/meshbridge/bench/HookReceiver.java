@@ -70,6 +70,17 @@ final class HookReceiver implements AutoCloseable {
     }
 
     /**
+     * Requests beyond {@code n} since {@link #arm}, as text for a round's line ({@code ""} when none). Both clients
+     * of the webhook benchmark send a POST once more on a new connection when this server closed its keep-alive
+     * connection as the POST arrived ({@code jdk.httpclient.enableAllMethodRetry}, set by the product's client and
+     * by {@link BareHttp}); when the server had read it, it counts it twice. At least once, as documented.
+     */
+    String resent(int n) {
+        int extra = count() - n;
+        return extra <= 0 ? "" : ", " + extra + " request(s) sent twice";
+    }
+
+    /**
      * Requests per second between the receipt of the first 10% of {@code n} requests and the last one: the
      * sender's start-up is not counted, as in {@link AckFloorMeter}.
      */
