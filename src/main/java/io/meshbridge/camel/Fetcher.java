@@ -21,7 +21,11 @@ import org.apache.camel.spi.ExecutorServiceManager;
  *
  * <p><b>Window.</b> The receiver never asks for more than {@code maxAckPending} messages minus those delivered and
  * not yet settled (queued ones included; {@link #release()} gives a place back) minus those already asked for.
- * The server enforces the same limit on the durable.
+ * The server enforces the same limit on the durable. Once the window is full, the receiver asks again only when
+ * {@link #refill()} places are free (half a batch, or half the window when it is smaller than a batch), not for
+ * every settled message: a route slower than its deliveries (a webhook, a bridge, the archive) would otherwise
+ * cost a pull request, a server round and a wake-up of the receiving thread per event, while the window still
+ * holds the route's next work.
  *
  * <p><b>Runs.</b> Each {@link #start()} begins a new {@link Run}; {@link #stop()} ends it at once. The threads
  * check their own run, never a shared flag: a dispatcher still inside a synchronous route when its run ends
@@ -168,7 +172,7 @@ final class Fetcher {
     /** Gives back the place of one settled message. */
     void release() {
         unsettled.decrementAndGet();
-        if (waitingForRoom.get() > 0) {
+        if (waitingForRoom.get() > 0 && room() >= refill()) {
             synchronized (roomSignal) {
                 roomSignal.notifyAll();
             }
@@ -242,6 +246,14 @@ final class Fetcher {
         return config.getMaxAckPending() - unsettled.get() - requested.get();
     }
 
+    /**
+     * The fewest places worth a pull request once the window is full: half of {@code batchSize} or of
+     * {@code maxAckPending}, whichever is smaller, at least 1.
+     */
+    int refill() {
+        return Math.max(1, Math.min(config.getBatchSize(), config.getMaxAckPending()) / 2);
+    }
+
     void requested(int n) {
         requested.addAndGet(n);
     }
@@ -254,12 +266,12 @@ final class Fetcher {
         unsettled.addAndGet(asked + unasked);
     }
 
-    /** Waits up to {@code millis} for a place in the window, or for the run to end. */
+    /** Waits up to {@code millis} for {@link #refill()} places in the window, or for the run to end. */
     void awaitRoom(Run of, long millis) throws InterruptedException {
         synchronized (roomSignal) {
             waitingForRoom.incrementAndGet();
             try {
-                if (room() <= 0 && of.active()) {
+                if (room() < refill() && of.active()) {
                     roomSignal.wait(millis);
                 }
             } finally {

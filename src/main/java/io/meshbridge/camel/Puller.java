@@ -168,8 +168,8 @@ final class Puller {
         boolean stale = newest == null || now - newest[1] > expiresNanos / 2;
         int want = stale ? batchSize : outstanding <= batchSize / 2 ? batchSize - outstanding : 0;
         int n = Math.min(want, fetcher.room());
-        if (n <= 0) {
-            return;
+        if (n < fetcher.refill()) {
+            return; // the window is (nearly) full: wait until a part of it is free, not for every place
         }
         sub.pull(PullRequestOptions.builder(n).expiresIn(expires).build());
         pulls.addLast(new long[] {n, now});
