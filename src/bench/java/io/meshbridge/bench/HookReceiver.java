@@ -70,6 +70,23 @@ final class HookReceiver implements AutoCloseable {
     }
 
     /**
+     * Waits until {@code n} requests arrived since {@link #arm}; throws when {@code within} passed first, or when
+     * {@code sender} (the child JVM posting, or {@code null}) exited, with its log's tail.
+     */
+    void awaitCount(int n, java.time.Duration within, ChildJvm sender, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (count() < n) {
+            boolean died = sender != null && !sender.alive();
+            if (died || System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": the receiver got " + count() + " of " + n + " requests"
+                        + (died ? "; the sender exited" : " within " + within)
+                        + (sender == null ? "" : "; its log:\n" + sender.tail(20)));
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
      * Requests beyond {@code n} since {@link #arm}, as text for a round's line ({@code ""} when none). Both clients
      * of the webhook benchmark send a POST once more on a new connection when this server closed its keep-alive
      * connection as the POST arrived ({@code jdk.httpclient.enableAllMethodRetry}, set by the product's client and

@@ -72,7 +72,7 @@ final class WarmWebhookRounds {
              ChildJvm bare = ChildJvm.main("bare-http", ChildJvm.benchClasspath(jar), BareHttp.class, bareDir,
                      List.of("url=" + receiver.url(), "bodies=" + bodiesFile, "inFlight=16", "way=loops",
                              "rounds=" + (rounds + 1)))) {
-            awaitCount(worker, "the worker's first drain");
+            receiver.awaitCount(n, WAIT, worker, "the worker's first drain");
             System.out.printf(Locale.ROOT, "  the worker's first drain (not counted): %,.0f/s%n", receiver.rate(n));
             int[] round = {0};
             Rounds.Result<WebhookBench.Posted> r = Rounds.alternate("16 in flight, warm", rounds,
@@ -100,7 +100,7 @@ final class WarmWebhookRounds {
         if (moved.statusCode() != 200) {
             throw new IllegalStateException("PUT position answered " + moved.statusCode() + ": " + moved.body());
         }
-        awaitCount(worker, "a warm product round");
+        receiver.awaitCount(n, WAIT, worker, "a warm product round");
         double rate = receiver.rate(n);
         ConsumerInfo info = awaitSettled();
         long used = worker.cpuMillis() - cpu;
@@ -127,24 +127,13 @@ final class WarmWebhookRounds {
         }
         long used = bare.cpuMillis() - cpu;
         String out = Files.readString(done);
-        awaitCount(bare, "a warm raw round");
+        receiver.awaitCount(n, WAIT, bare, "a warm raw round");
         if (!out.contains("failed=0")) {
             problems.accept("warm raw round " + k + ": " + receiver.count() + " requests for " + n + " bodies; "
                     + out.trim());
         }
         return new WebhookBench.Posted(receiver.rate(n), String.format(Locale.ROOT, "CPU %.1f ms/1000%s",
                 used * 1000.0 / n, receiver.resent(n)));
-    }
-
-    private void awaitCount(ChildJvm child, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (receiver.count() < n) {
-            if (!child.alive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": the receiver got " + receiver.count() + " of " + n
-                        + " requests; the child's log:\n" + child.tail(20));
-            }
-            Thread.sleep(5);
-        }
     }
 
     /** The durable's info once its ack floor reached {@code n} (or after 30 s). */

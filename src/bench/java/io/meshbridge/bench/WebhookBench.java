@@ -262,7 +262,7 @@ public final class WebhookBench {
                     + "\"data\":{\"sent\":" + System.nanoTime() + ",\"tool\":\"whisper\",\"n\":" + i + "}}";
             send.send(payload.getBytes(StandardCharsets.UTF_8));
         });
-        awaitCount(n, side);
+        receiver.awaitCount(n, WAIT, null, side);
         if (receiver.count() != n) {
             problem(side + " latency round: " + receiver.count() + " requests for " + n + " events");
         }
@@ -301,19 +301,8 @@ public final class WebhookBench {
         }
     }
 
-    private void awaitCount(int n, String side) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (receiver.count() < n && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        if (receiver.count() < n) {
-            throw new IllegalStateException(side + ": the receiver got " + receiver.count() + " of " + n
-                    + " requests within " + WAIT);
-        }
-    }
-
     private void check(String what, int n, int failed) throws InterruptedException {
-        awaitCount(n, what);
+        receiver.awaitCount(n, WAIT, null, what);
         if (failed != 0 || receiver.count() < n) {
             problem(what + ": " + receiver.count() + " requests for " + n + " bodies, " + failed + " failed (the first: "
                     + bare.takeFirstFailure() + ")");
