@@ -114,6 +114,7 @@ final class Fetcher {
     private final AtomicInteger requested = new AtomicInteger();
     private final Object roomSignal = new Object();
     private final AtomicInteger waitingForRoom = new AtomicInteger();
+    private final int refill;
     /** Runs whose dispatchers have not all left: the dispatchers of a new run wait for theirs. */
     private final List<Run> unfinished = new ArrayList<>();
     private Run run;
@@ -129,6 +130,7 @@ final class Fetcher {
         this.sink = sink;
         this.executors = executors;
         this.owner = owner;
+        this.refill = Math.max(1, Math.min(config.getBatchSize(), config.getMaxAckPending()) / 2);
     }
 
     /** Starts a new run: one receiving and {@code concurrentConsumers} dispatching threads. */
@@ -172,7 +174,7 @@ final class Fetcher {
     /** Gives back the place of one settled message. */
     void release() {
         unsettled.decrementAndGet();
-        if (waitingForRoom.get() > 0 && room() >= refill()) {
+        if (waitingForRoom.get() > 0 && room() >= refill) {
             synchronized (roomSignal) {
                 roomSignal.notifyAll();
             }
@@ -251,7 +253,7 @@ final class Fetcher {
      * {@code maxAckPending}, whichever is smaller, at least 1.
      */
     int refill() {
-        return Math.max(1, Math.min(config.getBatchSize(), config.getMaxAckPending()) / 2);
+        return refill;
     }
 
     void requested(int n) {
@@ -271,7 +273,7 @@ final class Fetcher {
         synchronized (roomSignal) {
             waitingForRoom.incrementAndGet();
             try {
-                if (room() < refill() && of.active()) {
+                if (room() < refill && of.active()) {
                     roomSignal.wait(millis);
                 }
             } finally {
