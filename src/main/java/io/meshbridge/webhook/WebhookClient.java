@@ -13,10 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -49,9 +47,16 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>The future</b> never completes exceptionally: every failure is an {@link Outcome} (see there for the
  * classification). It completes on one of the client's {@code senders} threads
- * ({@code mesh-webhook-<host>-<n>-send-<m>}, each running one attempt's blocking send at a time; more attempts wait in a queue), while a cached pool of
- * daemon threads ({@code mesh-webhook-<host>-<n>-<m>}) runs the HttpClient's own asynchronous work, or on the calling thread when the request
- * cannot be built. Dependent stages must not block: hand slow work to another executor.
+ * ({@code mesh-webhook-<host>-<n>-send-<m>}, each running one attempt's blocking send at a time; more attempts
+ * wait in a queue), or on the calling thread when the request cannot be built. Dependent stages must not block:
+ * hand slow work to another executor.
+ *
+ * <p><b>Threads</b>: the HttpClient's executor runs each task where it is handed over: a request is written by
+ * its sending thread and its answer read and parsed by the client's selector thread, which then wakes the
+ * sender. The JDK's default, a pool thread per hand-over, cost about twice the CPU per request on two cores
+ * ({@code BENCHMARKS.md}, "Webhooks"). Nothing of this class blocks on the selector thread: the response body is
+ * read by a bounded, non-blocking subscriber. A TLS handshake's tasks run there too, so a new HTTPS connection
+ * delays this client's other answers by its handshake.
  *
  * <p><b>Lifecycle</b>: thread-safe; {@link #send} may be called from any thread, concurrently. {@link #close()}
  * cancels the attempts in flight (they complete as {@link Outcome.Kind#RETRY} "client closed"), makes later
@@ -88,7 +93,6 @@ public final class WebhookClient implements AutoCloseable {
 
     private final WebhookTarget target;
     private final Duration maxRetryAfter;
-    private final ExecutorService executor;
     private final ThreadPoolExecutor senders;
     private final ScheduledThreadPoolExecutor deadlines;
     private final HttpClient http;
@@ -131,7 +135,6 @@ public final class WebhookClient implements AutoCloseable {
         if (senders < 1) {
             throw new IllegalArgumentException("senders must be at least 1, was " + senders);
         }
-        this.executor = Executors.newCachedThreadPool(threads(name));
         // as many sending threads as attempts in flight: under load a thread that finishes an attempt takes
         // the next one from the queue itself, with no hand-off to another thread
         this.senders = new ThreadPoolExecutor(senders, senders, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -139,7 +142,7 @@ public final class WebhookClient implements AutoCloseable {
         this.senders.allowCoreThreadTimeOut(true);
         this.deadlines = new ScheduledThreadPoolExecutor(1, threads(name + "-deadline"));
         this.deadlines.setRemoveOnCancelPolicy(true);
-        this.http = b.executor(executor).build();
+        this.http = b.executor(Runnable::run).build();
     }
 
     /** The target this client delivers to. */
@@ -245,7 +248,6 @@ public final class WebhookClient implements AutoCloseable {
         }
         deadlines.shutdownNow();
         senders.shutdown();
-        executor.shutdown();
     }
 
     @Override
