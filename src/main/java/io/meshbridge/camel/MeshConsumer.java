@@ -8,7 +8,6 @@ import io.nats.client.JetStream;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * The consumer of {@code mesh:<subject filter>}: a durable JetStream pull consumer on the event stream whose
  * messages become exchanges, acknowledged one by one once the exchange has completed.
  *
- * <p><b>Start.</b> Ensures the dead-letter stream, then creates the durable (named by the {@code durable}
- * option, else after the route id) with explicit acknowledgement, unlimited server-side max deliver, the
- * route's filter, start position, ack wait and max ack pending; an existing durable created with another
- * filter or start position fails the start with a message naming the option. Then starts fetching. Consumers (threads, routes or processes) using the same
- * durable share its messages: each message goes to one of them.
+ * <p><b>Start.</b> Ensures the dead-letter stream, then creates the durable (named by the {@code durable} option,
+ * else after the route id) with explicit acknowledgement, unlimited server-side max deliver, the route's filter,
+ * start position, ack wait and max ack pending; an existing durable created with another filter or start position
+ * fails the start with a message naming the option. Then starts fetching. Consumers (threads, routes or processes)
+ * using the same durable share its messages: each message goes to one of them.
  *
  * <p><b>Fetching.</b> One receiving thread ({@code MeshFetch[<durable>]}) keeps one pull subscription bound to
  * the durable and pull requests ahead of the route: up to {@code batchSize} messages, asked again once half
@@ -47,11 +46,11 @@ import org.slf4j.LoggerFactory;
  * {@code includeReplays=true}; payloads that are not events go to the dead-letter stream at once unless
  * {@code raw=true}.
  *
- * <p><b>Acknowledgement.</b> A message is acknowledged only when its exchange has completed successfully
- * (including asynchronous steps: the acknowledgement is sent from the exchange's completion callback). From
- * its arrival until it is settled, "in progress" is sent for a message every third of {@code ackWait} so the
- * server does not redeliver it, for at most {@code maxProcessingTime} (then it is logged, counted in
- * {@link #getAbandoned()}, and left to the server's redelivery).
+ * <p><b>Acknowledgement.</b> A message is acknowledged only when its exchange has completed successfully (including
+ * asynchronous steps: the completion callback queues it; {@link AckSender} sends it in a burst within about a
+ * millisecond, and only then is the message settled). From its arrival until it is settled, "in progress" is sent
+ * for a message every third of {@code ackWait} so the server does not redeliver it, for at most {@code
+ * maxProcessingTime} (then it is logged, counted in {@link #getAbandoned()}, and left to the server's redelivery).
  *
  * <p><b>Failure.</b> A failed exchange is negatively acknowledged with the delay that {@code backoff} gives
  * for its attempt number. The attempt that is the {@code maxDeliver}-th, a {@link MeshPermanentException}
@@ -66,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * {@code CompleteAllTasks}; the subscription is drained first, so the server does not hand them back to this
  * consumer. Running exchanges finish and are acknowledged meanwhile;
  * {@link #getPendingExchangesSize()} tells the shutdown how many are left. Only then is the consumer stopped.
- * The durable is never deleted. Resuming a suspended route fetches again.
+ * The durable is never deleted. Resuming a suspended route fetches again. A message negatively acknowledged at
+ * stop counts as a delivery on the server: after many stops it may reach {@code maxDeliver} with fewer attempts.
  *
  * <p><b>Redrive.</b> {@link #redrive} runs a dead letter of this route through the route again in this process
  * ({@link Redrives}): as a last delivery of the original message, never republished to the stream.
@@ -76,14 +76,11 @@ import org.slf4j.LoggerFactory;
  * resumes it. A {@code backoff} whose retries outlast the stream's max age fails the start.
  *
  * <p><b>Threading and order.</b> The dispatching threads ({@code MeshConsumer[<durable>]}) hand exchanges to
- * the route and run synchronous routes themselves; acknowledgements are sent from the thread that completes the
- * exchange, dead-letter results are handled on jnats' threads, and one thread per consumer
- * ({@code MeshProgress[<durable>]}) sends "in progress". After a resume, new dispatchers start only once the
+ * the route and run synchronous routes themselves; one thread per consumer ({@code MeshAcks[<durable>]}) sends
+ * acknowledgements, another ({@code MeshProgress[<durable>]}) "in progress"; dead-letter results are handled on
+ * jnats' threads. After a resume, new dispatchers start only once the
  * old ones have left. With one dispatching thread and a synchronous route, messages are processed in stream
  * order, except retried ones; otherwise no order is guaranteed.
- *
- * <p>A message negatively acknowledged at stop counts as a delivery on the server, so after many stops
- * during its processing a message may reach {@code maxDeliver} with fewer real attempts.
  */
 public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
 
@@ -101,6 +98,7 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
     private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
     private final ConsumerStats stats;
     private Fetcher fetcher;
+    private Settlements settlements;
     private volatile ShutdownRunningTask shutdownRunningTask = ShutdownRunningTask.CompleteCurrentTaskOnly;
     private KeepAlive keepAlive;
     private String stream;
@@ -162,9 +160,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
         EventCodec codec = Bus.codecFor(connection);
         JetStream js = connection.jetStream();
         Duration deadLetterWindow = DeadLetters.ensureStream(connection);
-        Settlements settlements = new Settlements(js, DeadLetters.subject(routeLabel), routeLabel, durable,
-                DeadLetters.retryDelay(retries.last(), deadLetterWindow), stats, this::settle);
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        settlements = new Settlements(js, DeadLetters.subject(routeLabel), routeLabel, durable,
+                DeadLetters.retryDelay(retries.last(), deadLetterWindow), stats, this::settle, executors, this);
         redrives = new Redrives(this, config, codec, routeLabel, connection.jetStreamManagement(),
                 executors.newSingleThreadExecutor(this, "MeshRedrive[" + durable + "]"));
         ExchangeDispatcher dispatcher = new ExchangeDispatcher(this, config, codec, settlements, inFlight, retries,
@@ -229,6 +227,9 @@ public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Susp
                     durable, inFlight.size());
         }
         stopKeepAlive();
+        if (settlements != null) {
+            settlements.close(); // after the running exchanges' completions: sends their queued acknowledgements
+        }
         if (gapChecks != null) {
             gapChecks.stop();
         }

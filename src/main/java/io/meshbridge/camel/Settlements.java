@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * How a {@link MeshConsumer} ends each delivery: acknowledge, negatively acknowledge with a delay, or
  * dead-letter to {@value MeshConstants#DLQ_STREAM} and then terminate, never before the dead letter's own
  * acknowledgement. Every outcome is counted in {@link ConsumerStats} and calls {@code settle} exactly once for
- * the delivery, the first time it is settled. Thread-safe: called
- * from the route's completion threads and from jnats' callback threads.
+ * the delivery, the first time it is settled; an acknowledgement is sent in a burst by its {@link AckSender},
+ * and the delivery is settled once it was sent. Thread-safe: called from the route's completion threads and from
+ * jnats' callback threads. {@link #close()} at the consumer's stop sends the acknowledgements still queued.
  */
 final class Settlements {
 
@@ -33,6 +35,7 @@ final class Settlements {
     private final Duration deadLetterRetry;
     private final Consumer<Delivery> settle;
     private final ConsumerStats stats;
+    private final AckSender acks;
     /** Sequences whose dead letter could not be written yet, with the reason, to retry on redelivery. */
     private final Map<Long, String> pendingDeadLetters = new ConcurrentHashMap<>();
     /**
@@ -51,7 +54,8 @@ final class Settlements {
             }));
 
     Settlements(JetStream js, String deadLetterSubject, String routeLabel, String durable,
-                Duration deadLetterRetry, ConsumerStats stats, Consumer<Delivery> settle) {
+                Duration deadLetterRetry, ConsumerStats stats, Consumer<Delivery> settle,
+                ExecutorServiceManager executors, Object owner) {
         this.js = js;
         this.deadLetterSubject = deadLetterSubject;
         this.routeLabel = routeLabel;
@@ -59,6 +63,12 @@ final class Settlements {
         this.deadLetterRetry = deadLetterRetry;
         this.settle = settle;
         this.stats = stats;
+        this.acks = new AckSender(durable, d -> finish(d, ConsumerStats.Outcome.ACKNOWLEDGED), executors, owner);
+    }
+
+    /** Sends the acknowledgements still queued; later ones are sent at once. */
+    void close() {
+        acks.close();
     }
 
     /**
@@ -80,13 +90,7 @@ final class Settlements {
     }
 
     void ack(Delivery d) {
-        try {
-            d.message().ack();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not acknowledge {}: {}; the server will redeliver it", d, e.toString());
-        } finally {
-            finish(d, ConsumerStats.Outcome.ACKNOWLEDGED);
-        }
+        acks.ack(d);
     }
 
     /** Hands a delivery back at once, without processing it (at a stop). */
