@@ -109,7 +109,9 @@ class MeshConsumerRunsIT {
         String token = NATS.uniqueName("alive");
         String routeId = "alive-" + token;
         Gate gate = new Gate();
-        CamelContext ctx = route(routeId, token, "ackWait=1s", gate);
+        // an ack wait of 2 s: "in progress" goes out every 0.7-1 s, so a pause of the machine under load (CI on
+        // two cores) up to about a second does not let the server redeliver; 1 s left too little of a margin
+        CamelContext ctx = route(routeId, token, "ackWait=2s", gate);
         MeshConsumer consumer = consumer(ctx, routeId);
         for (int cycle = 0; cycle < 5; cycle++) {
             ServiceHelper.suspendService(consumer);
@@ -117,8 +119,8 @@ class MeshConsumerRunsIT {
         }
         MeshTests.publishEvent(nc, token + ".x", "{\"n\":1}", token + "-1");
         assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
-        // three ack waits: without "in progress" the server would have redelivered it twice
-        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() ->
+        // two and a half ack waits: without "in progress" the server would have redelivered it twice
+        await().during(Duration.ofSeconds(5)).atMost(WAIT).until(() ->
                 MeshTests.consumerInfo(nc, STREAM, routeId).getRedelivered() == 0
                         && MeshTests.consumerInfo(nc, STREAM, routeId).getNumAckPending() == 1);
         gate.release.countDown();
