@@ -122,13 +122,17 @@ final class AckSender implements AutoCloseable {
         }
     }
 
+    /** Never throws: a failure here must not end the sending thread, which every later acknowledgement needs. */
     private void send(Delivery d) {
         try {
             d.message().ack();
         } catch (RuntimeException e) {
             LOG.warn("Could not acknowledge {}: {}; the server will redeliver it", d, e.toString());
-        } finally {
+        }
+        try {
             sent.accept(d);
+        } catch (RuntimeException e) {
+            LOG.error("Could not settle {} after acknowledging it", d, e);
         }
     }
 }

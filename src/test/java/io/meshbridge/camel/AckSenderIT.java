@@ -129,6 +129,26 @@ class AckSenderIT {
         assertThat(sent).hasSize(MESSAGES);
     }
 
+    @Test
+    void aFailingSettlementDoesNotStopTheSendingThread() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AckSender acks = new AckSender(durable, TimeUnit.MILLISECONDS.toNanos(1), d -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("a settlement that fails");
+            }
+        }, camel.getExecutorServiceManager(), this);
+        try {
+            for (Delivery d : deliveries) {
+                acks.ack(d);
+            }
+            // every acknowledgement after the failing settlement still reaches the server
+            await().atMost(Duration.ofSeconds(10)).until(() -> info().getNumAckPending() == 0);
+            assertThat(calls.get()).isEqualTo(MESSAGES);
+        } finally {
+            acks.close();
+        }
+    }
+
     private AckSender sender(long lingerNanos) {
         return new AckSender(durable, lingerNanos,
                 d -> sent.computeIfAbsent(d.sequence(), s -> new AtomicInteger()).incrementAndGet(),
