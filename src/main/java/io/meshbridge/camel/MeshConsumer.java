@@ -75,12 +75,12 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectorPause}): fetching stops as on a suspend, the route stays started, and a start of the route
  * resumes it. A {@code backoff} whose retries outlast the stream's max age fails the start.
  *
- * <p><b>Threading and order.</b> The dispatching threads ({@code MeshConsumer[<durable>]}) hand exchanges to
- * the route and run synchronous routes themselves; one thread per consumer ({@code MeshAcks[<durable>]}) sends
+ * <p><b>Threading and order.</b> The dispatching threads ({@code MeshConsumer[<durable>]}) hand exchanges to the
+ * route and run synchronous routes themselves; one thread per consumer ({@code MeshAcks[<durable>]}) sends
  * acknowledgements, another ({@code MeshProgress[<durable>]}) "in progress"; dead-letter results are handled on
- * jnats' threads. After a resume, new dispatchers start only once the
- * old ones have left. With one dispatching thread and a synchronous route, messages are processed in stream
- * order, except retried ones; otherwise no order is guaranteed.
+ * jnats' threads. After a resume, new dispatchers start only once the old ones have left. With one dispatching
+ * thread and a synchronous route, messages are processed in stream order, except retried ones; otherwise no order
+ * is guaranteed.
  */
 public class MeshConsumer extends DefaultConsumer implements ShutdownAware, Suspendable {
 

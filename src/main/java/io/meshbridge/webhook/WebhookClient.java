@@ -51,9 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * wait in a queue), or on the calling thread when the request cannot be built. Dependent stages must not block:
  * hand slow work to another executor.
  *
- * <p><b>Threads</b>: the HttpClient's executor runs each task where it is handed over: a request is written by
- * its sending thread and its answer read and parsed by the client's selector thread, which then wakes the
- * sender. The JDK's default, a pool thread per hand-over, cost about twice the CPU per request on two cores
+ * <p><b>Threads</b>: the HttpClient's executor runs each task on the thread that hands it over, the sending thread
+ * or the client's selector thread, which writes the requests, reads and parses the answers and wakes the sending
+ * threads. The JDK's default, a pool thread per hand-over, cost nearly twice the CPU per request on two cores
  * ({@code BENCHMARKS.md}, "Webhooks"). Nothing of this class blocks on the selector thread: the response body is
  * read by a bounded, non-blocking subscriber. A TLS handshake's tasks run there too, so a new HTTPS connection
  * delays this client's other answers by its handshake.
