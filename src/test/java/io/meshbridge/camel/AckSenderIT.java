@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshbridge.testing.NatsServerExtension;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
@@ -58,14 +57,13 @@ class AckSenderIT {
     void fetch() throws Exception {
         String token = NATS.uniqueName("acks");
         durable = token;
-        JetStream js = nc.jetStream();
         for (int i = 1; i <= MESSAGES; i++) {
-            js.publish("events." + token + ".x", MeshTests.envelope(token + ".x", "{\"n\":" + i + "}"));
+            MeshTests.publishEvent(nc, token + ".x", "{\"n\":" + i + "}", token + "-" + i);
         }
         nc.jetStreamManagement().addOrUpdateConsumer(STREAM, ConsumerConfiguration.builder().durable(durable)
                 .filterSubject("events." + token + ".>").ackPolicy(AckPolicy.Explicit)
                 .ackWait(Duration.ofMinutes(5)).build());
-        JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind(STREAM, durable));
+        JetStreamSubscription sub = nc.jetStream().subscribe(null, PullSubscribeOptions.bind(STREAM, durable));
         deliveries = new ArrayList<>();
         while (deliveries.size() < MESSAGES) {
             for (Message m : sub.fetch(MESSAGES - deliveries.size(), Duration.ofSeconds(2))) {
@@ -97,8 +95,7 @@ class AckSenderIT {
         acks.close();
         assertThat(sent).hasSize(MESSAGES);
         assertThat(sent.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> info().getNumAckPending() == 0);
-        ConsumerInfo after = info();
+        ConsumerInfo after = MeshTests.awaitDrained(nc, STREAM, durable, MESSAGES);
         assertThat(after.getAckFloor().getStreamSequence()).isEqualTo(after.getDelivered().getStreamSequence());
         assertThat(after.getRedelivered()).isZero();
     }
@@ -156,6 +153,6 @@ class AckSenderIT {
     }
 
     private ConsumerInfo info() throws Exception {
-        return nc.jetStreamManagement().getConsumerInfo(STREAM, durable);
+        return MeshTests.consumerInfo(nc, STREAM, durable);
     }
 }
