@@ -104,7 +104,7 @@ final class AckSender implements AutoCloseable {
             LockSupport.parkNanos(lingerNanos);
             queue.drainTo(burst, MAX_BURST);
             for (Object o : burst) {
-                sendQueued(o);
+                sendUnlessWake(o);
             }
             burst.clear();
         }
@@ -112,11 +112,11 @@ final class AckSender implements AutoCloseable {
 
     private void sendQueued() {
         for (Object o = queue.poll(); o != null; o = queue.poll()) {
-            sendQueued(o);
+            sendUnlessWake(o);
         }
     }
 
-    private void sendQueued(Object o) {
+    private void sendUnlessWake(Object o) {
         if (o != WAKE) {
             send((Delivery) o);
         }
