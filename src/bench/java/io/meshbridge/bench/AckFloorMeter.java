@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,6 +29,8 @@ final class AckFloorMeter {
     static final Duration STALL = Duration.ofSeconds(5);
     private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
     private static final int CONSUMER_NOT_FOUND = 10014;
+    /** {@code -Dbench.threads=true}: print the child's CPU per thread between 10% and 100% (profiling aid). */
+    private static final boolean THREADS = Boolean.getBoolean("bench.threads");
 
     /**
      * One measured drain.
@@ -80,6 +83,19 @@ final class AckFloorMeter {
         this.limit = limit;
     }
 
+    private static void printThreads(Map<Long, Long> before, Map<Long, Long> after, Map<Long, String> names,
+                                     long events) {
+        Map<String, Long> byName = new java.util.HashMap<>();
+        after.forEach((tid, ms) -> byName.merge(names.getOrDefault(tid, "tid " + tid), ms - before.getOrDefault(tid, 0L),
+                Long::sum));
+        StringBuilder line = new StringBuilder("    CPU ms per 1,000 events by thread:");
+        byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.2f;", e.getKey(),
+                        e.getValue() * 1000.0 / events)));
+        System.out.println(line);
+    }
+
     /** Waits until {@code durable}'s ack floor reaches {@code n}; dumps {@code child}'s threads into {@code dir} at a stall. */
     Drain measure(String durable, ChildJvm child, Path dir) throws Exception {
         long started = System.nanoTime();
@@ -87,6 +103,8 @@ final class AckFloorMeter {
         long t10 = -1;
         long f10 = 0;
         long cpu10 = -1;
+        Map<Long, Long> threads10 = Map.of();
+        Map<Long, String> names10 = Map.of();
         long lastFloor = -1;
         long lastMove = started;
         boolean stallSeen = false;
@@ -100,10 +118,17 @@ final class AckFloorMeter {
                     t10 = now;
                     f10 = floor;
                     cpu10 = child.cpuMillis();
+                    threads10 = THREADS ? child.threadCpuMillis() : Map.of();
+                    names10 = THREADS ? child.threadNames() : Map.of(); // the raw child is gone at the end
                 }
                 if (floor >= n) {
                     double seconds = (now - t10) / 1e9;
                     long cpu = child.cpuMillis();
+                    if (THREADS) {
+                        Map<Long, String> names = new java.util.HashMap<>(names10);
+                        names.putAll(child.threadNames());
+                        printThreads(threads10, child.threadCpuMillis(), names, n - f10);
+                    }
                     double cpuPerThousand = cpu < 0 || cpu10 < 0 ? -1 : (cpu - cpu10) * 1000.0 / (n - f10);
                     return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, cpuPerThousand, -1, -1, -1,
                             stalls);

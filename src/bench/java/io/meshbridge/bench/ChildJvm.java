@@ -96,6 +96,51 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU milliseconds used so far by each of the child's threads, by thread id ({@code /proc/<pid>/task}); empty
+     * when it cannot be read. Threads that ended are not counted.
+     */
+    Map<Long, Long> threadCpuMillis() {
+        Map<Long, Long> byTid = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ms = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+                    byTid.put(Long.parseLong(task.getFileName().toString()), ms);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return byTid;
+    }
+
+    /**
+     * The names of the child's live threads by thread id, from a thread dump ({@code nid=0x..}), pool numbers
+     * stripped so that a pool's threads share one name; empty when the dump fails.
+     */
+    Map<Long, String> threadNames() throws IOException, InterruptedException {
+        Path dump = Files.createTempFile("threads", ".txt");
+        try {
+            threadDump(dump);
+            Map<Long, String> names = new java.util.HashMap<>();
+            var line = java.util.regex.Pattern.compile("^\"(.*)\" .*nid=0x([0-9a-f]+)");
+            for (String l : Files.readAllLines(dump, StandardCharsets.UTF_8)) {
+                var m = line.matcher(l);
+                if (m.find()) {
+                    names.put(Long.parseLong(m.group(2), 16), m.group(1).replaceAll("\\d+", "N"));
+                }
+            }
+            return names;
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
     /** SIGTERM, then waits for the exit; returns the exit code. */
     int terminate(long timeoutSeconds) throws InterruptedException {
         process.destroy();
