@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.server.BrokerServer;
 import kafka.testkit.KafkaClusterTestKit;
@@ -12,8 +13,11 @@ import kafka.testkit.TestKitNodes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.awaitility.Awaitility;
 
 /**
  * A private Kafka broker in KRaft mode, in this JVM, from Kafka's own test kit ({@link KafkaClusterTestKit},
@@ -100,7 +104,13 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(p);
     }
 
-    /** Creates {@code topic} with {@code partitions} partitions and one replica, and waits until it exists. */
+    /**
+     * Creates {@code topic} with {@code partitions} partitions and one replica, and waits until the broker leads
+     * every partition. The controller answers the creation before the broker has taken the leadership over; a
+     * producer that sends in between gets {@code NOT_LEADER_OR_FOLLOWER}, and an idempotent one was seen to
+     * retry for minutes with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} after it. Listing the partitions' offsets is
+     * answered by the partition leader only, so it waits until that succeeds.
+     */
     public void createTopic(String topic, int partitions) throws Exception {
         createTopic(topic, partitions, Map.of());
     }
@@ -109,6 +119,14 @@ public final class KafkaBroker implements AutoCloseable {
     public void createTopic(String topic, int partitions, Map<String, Object> extra) throws Exception {
         try (Admin admin = admin(extra)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(1, TimeUnit.MINUTES);
+            Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                all.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            }
+            // until then it may not even be in the broker's metadata (UNKNOWN_TOPIC_OR_PARTITION, not retried)
+            Awaitility.await("broker leading " + topic).atMost(READY).pollInterval(Duration.ofMillis(20))
+                    .ignoreExceptionsInstanceOf(ExecutionException.class)
+                    .until(() -> admin.listOffsets(all).all().get(1, TimeUnit.MINUTES) != null);
         }
     }
 
