@@ -51,7 +51,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Run: {@code NATS_SERVER_BIN=$(.ci/nats-server-current) mvn -B -q -DskipTests test-compile
  * org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.meshbridge.bench.KafkaBridgeBench}; options {@code -Dbench.rounds=5 -Dbench.n=20000}.
+ * -Dexec.mainClass=io.meshbridge.bench.KafkaBridgeBench}; options {@code -Dbench.rounds=5 -Dbench.n=20000}, and
+ * {@code -Dbench.kafka.window=N} to give the product's route {@code maxAckPending} N instead of its default (to
+ * see whether the window caps it; the raw side keeps 1,000).
  */
 public final class KafkaBridgeBench {
 
@@ -154,7 +156,9 @@ public final class KafkaBridgeBench {
                     "classpath:templates/mesh-to-kafka.yaml"));
             MeshTests.loadYaml(ctx, "- templatedRoute:\n    routeTemplateRef: mesh-to-kafka\n    routeId: " + id
                     + "\n    parameters:\n" + param("filter", "events.>") + param("brokers", kafka.bootstrapServers())
-                    + param("topic", topic) + param("deliverPolicy", "all"));
+                    + param("topic", topic) + param("deliverPolicy", "all")
+                    + (System.getProperty("bench.kafka.window") == null ? ""
+                            : param("maxAckPending", System.getProperty("bench.kafka.window"))));
             ctx.start();
             BridgeEndpoint bridge = (BridgeEndpoint) ctx.getEndpoints().stream()
                     .filter(e -> e instanceof BridgeEndpoint).findFirst().orElseThrow();
