@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,9 +86,9 @@ final class AckFloorMeter {
 
     private static void printThreads(Map<Long, Long> before, Map<Long, Long> after, Map<Long, String> names,
                                      long events) {
-        Map<String, Long> byName = new java.util.HashMap<>();
-        after.forEach((tid, ms) -> byName.merge(names.getOrDefault(tid, "tid " + tid), ms - before.getOrDefault(tid, 0L),
-                Long::sum));
+        Map<String, Long> byName = new HashMap<>();
+        after.forEach((tid, ms) -> byName.merge(names.getOrDefault(tid, "tid " + tid),
+                ms - before.getOrDefault(tid, 0L), Long::sum));
         StringBuilder line = new StringBuilder("    CPU ms per 1,000 events by thread:");
         byName.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -125,7 +126,7 @@ final class AckFloorMeter {
                     double seconds = (now - t10) / 1e9;
                     long cpu = child.cpuMillis();
                     if (THREADS) {
-                        Map<Long, String> names = new java.util.HashMap<>(names10);
+                        Map<Long, String> names = new HashMap<>(names10);
                         names.putAll(child.threadNames());
                         printThreads(threads10, child.threadCpuMillis(), names, n - f10);
                     }

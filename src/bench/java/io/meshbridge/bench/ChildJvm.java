@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A benchmark's child JVM (the worker jar or the raw program), started with the JVM's default options and the
@@ -101,7 +104,7 @@ final class ChildJvm implements AutoCloseable {
      * when it cannot be read. Threads that ended are not counted.
      */
     Map<Long, Long> threadCpuMillis() {
-        Map<Long, Long> byTid = new java.util.HashMap<>();
+        Map<Long, Long> byTid = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
@@ -127,10 +130,10 @@ final class ChildJvm implements AutoCloseable {
         Path dump = Files.createTempFile("threads", ".txt");
         try {
             threadDump(dump);
-            Map<Long, String> names = new java.util.HashMap<>();
-            var line = java.util.regex.Pattern.compile("^\"(.*)\" .*nid=0x([0-9a-f]+)");
+            Map<Long, String> names = new HashMap<>();
+            Pattern line = Pattern.compile("^\"(.*)\" .*nid=0x([0-9a-f]+)");
             for (String l : Files.readAllLines(dump, StandardCharsets.UTF_8)) {
-                var m = line.matcher(l);
+                Matcher m = line.matcher(l);
                 if (m.find()) {
                     names.put(Long.parseLong(m.group(2), 16), m.group(1).replaceAll("\\d+", "N"));
                 }

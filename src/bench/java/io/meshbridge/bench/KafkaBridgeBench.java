@@ -130,6 +130,10 @@ public final class KafkaBridgeBench {
             KafkaBridgeBench bench = new KafkaBridgeBench(nc, stream, kafka, n);
             System.out.printf(Locale.ROOT, "%nmesh-to-kafka: %,d events to Kafka %s (KRaft, one broker in this JVM),"
                     + " acks=all, idempotent (acknowledgements/s, 10%% to 100%%)%n", n, kafka.bootstrapServers());
+            if (System.getProperty("bench.kafka.window") != null) {
+                System.out.println("NOTE: the product's route runs with maxAckPending "
+                        + System.getProperty("bench.kafka.window") + ", not its default (-Dbench.kafka.window)");
+            }
             int[] round = {0};
             Rounds.Result<Double> r = Rounds.alternate("kafka", Rounds.count(),
                     () -> bench.product("bench_kafka_" + ++round[0]), bench::raw);
