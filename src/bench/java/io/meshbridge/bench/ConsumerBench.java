@@ -42,24 +42,31 @@ public final class ConsumerBench {
         }
     }
 
+    /**
+     * {@code -Dbench.route.options=batchSize=500&maxAckPending=2000}: options for the product's {@code mesh:}
+     * endpoint instead of the component's defaults (to see what a default costs; the output says so).
+     */
+    private static final String ROUTE_OPTIONS = System.getProperty("bench.route.options", "");
+
     /** A YAML route file with one route {@code id} (also its durable) from all events into a no-op step. */
     static String noopRoute(String id) {
         return """
                 - route:
                     id: %s
                     from:
-                      uri: "mesh:events.>"
+                      uri: "mesh:events.>%s"
                       steps:
                         - setProperty:
                             name: bench
                             constant: "no-op"
-                """.formatted(id);
+                """.formatted(id, ROUTE_OPTIONS.isEmpty() ? "" : "?" + ROUTE_OPTIONS);
     }
 
     private static void throughput(WorkerDrains drains, Table table) throws Exception {
         RawWay way = RawWay.fromSystemProperties();
-        System.out.printf(Locale.ROOT, "product: worker jar, route from mesh:events.> (component defaults) into"
-                + " one no-op step%nraw:     %s, ack() each%n%n", way);
+        System.out.printf(Locale.ROOT, "product: worker jar, route from mesh:events.> (%s) into"
+                + " one no-op step%nraw:     %s, ack() each%n%n",
+                ROUTE_OPTIONS.isEmpty() ? "component defaults" : "NOT the defaults: " + ROUTE_OPTIONS, way);
         int[] round = {0};
         Rounds.Result<AckFloorMeter.Drain> r = Rounds.alternate("no-op", Rounds.count(),
                 () -> drains.product("bench_noop_" + ++round[0], noopRoute("bench_noop_" + round[0]), null),
