@@ -48,6 +48,10 @@ public final class ConsumerBench {
      */
     private static final String ROUTE_OPTIONS = System.getProperty("bench.route.options", "");
 
+    private static String routeOptions() {
+        return ROUTE_OPTIONS.isEmpty() ? "component defaults" : "NOT the defaults: " + ROUTE_OPTIONS;
+    }
+
     /** A YAML route file with one route {@code id} (also its durable) from all events into a no-op step. */
     static String noopRoute(String id) {
         return """
@@ -66,7 +70,7 @@ public final class ConsumerBench {
         RawWay way = RawWay.fromSystemProperties();
         System.out.printf(Locale.ROOT, "product: worker jar, route from mesh:events.> (%s) into"
                 + " one no-op step%nraw:     %s, ack() each%n%n",
-                ROUTE_OPTIONS.isEmpty() ? "component defaults" : "NOT the defaults: " + ROUTE_OPTIONS, way);
+                routeOptions(), way);
         int[] round = {0};
         Rounds.Result<AckFloorMeter.Drain> r = Rounds.alternate("no-op", Rounds.count(),
                 () -> drains.product("bench_noop_" + ++round[0], noopRoute("bench_noop_" + round[0]), null),
@@ -76,9 +80,9 @@ public final class ConsumerBench {
 
     private static void stalls(WorkerDrains drains, Table table) throws Exception {
         int rounds = Integer.getInteger("bench.stall.rounds", 20);
-        System.out.printf(Locale.ROOT, "%d consecutive drains of %,d events by the worker (no-op route), each a"
+        System.out.printf(Locale.ROOT, "%d consecutive drains of %,d events by the worker (no-op route, %s), each a"
                 + " new durable; a stall is the ack floor standing still for %d s%n%n", rounds, drains.n(),
-                AckFloorMeter.STALL.toSeconds());
+                routeOptions(), AckFloorMeter.STALL.toSeconds());
         List<AckFloorMeter.Drain> all = new ArrayList<>();
         for (int i = 1; i <= rounds; i++) {
             AckFloorMeter.Drain d = drains.product("bench_stall_" + i, noopRoute("bench_stall_" + i), null);
