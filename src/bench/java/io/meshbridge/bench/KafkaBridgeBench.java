@@ -59,6 +59,8 @@ public final class KafkaBridgeBench {
 
     private static final String STREAM = "BENCH_KAFKA";
     private static final int WINDOW = 1_000;
+    /** {@code -Dbench.kafka.window}: the product route's {@code maxAckPending}; null for the template's default. */
+    private static final String PRODUCT_WINDOW = System.getProperty("bench.kafka.window");
     private static final int PARTITIONS = 3;
     private static final Duration WAIT = Duration.ofSeconds(300);
 
@@ -130,9 +132,9 @@ public final class KafkaBridgeBench {
             KafkaBridgeBench bench = new KafkaBridgeBench(nc, stream, kafka, n);
             System.out.printf(Locale.ROOT, "%nmesh-to-kafka: %,d events to Kafka %s (KRaft, one broker in this JVM),"
                     + " acks=all, idempotent (acknowledgements/s, 10%% to 100%%)%n", n, kafka.bootstrapServers());
-            if (System.getProperty("bench.kafka.window") != null) {
-                System.out.println("NOTE: the product's route runs with maxAckPending "
-                        + System.getProperty("bench.kafka.window") + ", not its default (-Dbench.kafka.window)");
+            if (PRODUCT_WINDOW != null) {
+                System.out.println("NOTE: the product's route runs with maxAckPending " + PRODUCT_WINDOW
+                        + ", not its default (-Dbench.kafka.window)");
             }
             int[] round = {0};
             Rounds.Result<Double> r = Rounds.alternate("kafka", Rounds.count(),
@@ -161,8 +163,7 @@ public final class KafkaBridgeBench {
             MeshTests.loadYaml(ctx, "- templatedRoute:\n    routeTemplateRef: mesh-to-kafka\n    routeId: " + id
                     + "\n    parameters:\n" + param("filter", "events.>") + param("brokers", kafka.bootstrapServers())
                     + param("topic", topic) + param("deliverPolicy", "all")
-                    + (System.getProperty("bench.kafka.window") == null ? ""
-                            : param("maxAckPending", System.getProperty("bench.kafka.window"))));
+                    + (PRODUCT_WINDOW == null ? "" : param("maxAckPending", PRODUCT_WINDOW)));
             ctx.start();
             BridgeEndpoint bridge = (BridgeEndpoint) ctx.getEndpoints().stream()
                     .filter(e -> e instanceof BridgeEndpoint).findFirst().orElseThrow();
