@@ -20,6 +20,9 @@ import java.util.Locale;
  *   <li>{@code raw}: the raw ways of {@code bench.raw.ways} (e.g. {@code fetch:500,fetch:1000,pipelined:500})
  *       against each other, with {@code bench.raw.work} ({@code noop}, {@code none}, {@code gzip},
  *       {@code zstd}): to find the strongest plain jnats baseline.</li>
+ *   <li>{@code floor}: {@code bench.rounds} rounds of three drains each (after a warm-up round): the product,
+ *       the Camel floor ({@link CamelDrain}: the raw loop with each message put through the same no-op route as a
+ *       Camel exchange) and the raw program; each against raw, and the product against the floor.</li>
  *   <li>{@code selfcheck}: one raw drain that holds back one acknowledgement (the server redelivers it after
  *       the ack wait), to show that the stall check sees a stall and a message delivered twice.</li>
  * </ul>
@@ -36,8 +39,10 @@ public final class ConsumerBench {
             case "throughput" -> WorkerDrains.session("mesh: consumer → no-op step", ConsumerBench::throughput);
             case "stalls" -> WorkerDrains.session("mesh: consumer → no-op step, stall check", ConsumerBench::stalls);
             case "raw" -> WorkerDrains.session("raw jnats ways", ConsumerBench::rawWays);
+            case "floor" -> WorkerDrains.session("mesh: consumer, the Camel floor and raw jnats",
+                    ConsumerBench::floor);
             case "selfcheck" -> WorkerDrains.session("stall detection self-check", ConsumerBench::selfCheck);
-            default -> throw new IllegalArgumentException("bench.mode must be throughput, stalls, raw or selfcheck,"
+            default -> throw new IllegalArgumentException("bench.mode must be throughput, stalls, raw, floor or selfcheck,"
                     + " was " + mode);
         }
     }
@@ -148,6 +153,34 @@ public final class ConsumerBench {
             rows(table, "raw " + ways.get(k) + ", " + work + ", against " + ways.get(0), results.get(k),
                     results.get(0), 0);
         }
+    }
+
+    /** Product, Camel floor and raw in turn each round: how much of the gap any Camel consumer has. */
+    private static void floor(WorkerDrains drains, Table table) throws Exception {
+        RawWay way = RawWay.fromSystemProperties();
+        System.out.printf(Locale.ROOT, "product: worker jar, route from mesh:events.> (%s) into one no-op step%n"
+                + "floor:   %s, each message through the same no-op step as a Camel exchange, then ack()%n"
+                + "raw:     %s, ack() each%n%n", routeOptions(), way, way);
+        List<AckFloorMeter.Drain> product = new ArrayList<>();
+        List<AckFloorMeter.Drain> camel = new ArrayList<>();
+        List<AckFloorMeter.Drain> raw = new ArrayList<>();
+        for (int round = 0; round <= Rounds.count(); round++) {
+            String name = round == 0 ? "warm-up" : "round " + round;
+            AckFloorMeter.Drain p = drains.product("bench_floor_p" + round, noopRoute("bench_floor_p" + round), null);
+            AckFloorMeter.Drain c = drains.camel("bench_floor_c" + round, List.of("batch=" + way.batch(),
+                    "maxAckPending=" + RawWay.MAX_ACK_PENDING, "handOff=" + Boolean.getBoolean("bench.floor.handoff")));
+            AckFloorMeter.Drain r = drains.raw("bench_floor_r" + round, way.args("noop", null), null);
+            System.out.printf(Locale.ROOT, "  %s: product %s%n    camel %s%n    raw %s (load %s)%n", name, p, c, r,
+                    CoreBench.loadAverage());
+            if (round > 0) {
+                product.add(p);
+                camel.add(c);
+                raw.add(r);
+            }
+        }
+        rows(table, "`mesh:` → no-op step, against raw", product, raw, 0.85);
+        rows(table, "Camel floor → no-op step, against raw", camel, raw, 0);
+        rows(table, "`mesh:` → no-op step, against the Camel floor", product, camel, 0);
     }
 
     static Stats rates(List<AckFloorMeter.Drain> drains) {

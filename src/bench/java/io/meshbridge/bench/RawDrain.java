@@ -38,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code batch=500}, {@code depth=2}, {@code maxAckPending=2000}, {@code expires=2000} (ms),
  * {@code work=noop|none|gzip|zstd}, {@code file=PATH} (for the archive works), and {@code skipAck=K}: the
  * K-th message taken is not acknowledged (it comes back after the ack wait), to check that the benchmark
- * sees a stall and a message delivered twice.
+ * sees a stall and a message delivered twice; {@code holdMillis=0}: how long to stay after the last acknowledgement.
  */
 public final class RawDrain {
 
@@ -80,6 +80,7 @@ public final class RawDrain {
             }
             nc.flush(Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "raw: %d acknowledged%n", done);
+            Thread.sleep(a.integer("holdMillis", 0)); // -Dbench.threads: lets the benchmark read the threads' CPU
         }
     }
 

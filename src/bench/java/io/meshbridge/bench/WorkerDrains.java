@@ -163,11 +163,24 @@ final class WorkerDrains {
 
     /** The raw program with {@code args} (besides url, stream, durable and n). */
     AckFloorMeter.Drain raw(String durable, List<String> args, OutputCheck check) throws Exception {
+        return program(RawDrain.class, durable, args, check);
+    }
+
+    /** The Camel floor ({@link CamelDrain}) with {@code args} (besides url, stream, durable and n). */
+    AckFloorMeter.Drain camel(String durable, List<String> args) throws Exception {
+        return program(CamelDrain.class, durable, args, null);
+    }
+
+    private AckFloorMeter.Drain program(Class<?> main, String durable, List<String> args, OutputCheck check)
+            throws Exception {
         Path dir = Files.createDirectories(dir(durable));
         List<String> all = new ArrayList<>(List.of("url=" + server.url(), "stream=" + STREAM, "durable=" + durable,
                 "n=" + n));
         all.addAll(args);
-        try (ChildJvm raw = ChildJvm.main("raw", ChildJvm.benchClasspath(jar), RawDrain.class, dir, all)) {
+        if (Boolean.getBoolean("bench.threads")) {
+            all.add("holdMillis=2000"); // still there when its threads are read at the end
+        }
+        try (ChildJvm raw = ChildJvm.main("raw", ChildJvm.benchClasspath(jar), main, dir, all)) {
             AckFloorMeter.Drain drain = meter.measure(durable, raw, dir);
             int exit = raw.awaitExit(STOP_SECONDS);
             if (exit != 0) {
