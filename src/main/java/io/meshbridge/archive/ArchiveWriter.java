@@ -58,7 +58,8 @@ public final class ArchiveWriter implements Closeable {
     private static final int MIN_CACHED_MANIFESTS = 16;
 
     private static final class Pending {
-        final ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        /** Sized for a batch of a few dozen lines, so that writing them rarely grows the buffer. */
+        final ByteArrayOutputStream lines = new ByteArrayOutputStream(16 * 1024);
         final List<ArchiveRecord> records = new ArrayList<>();
     }
 

@@ -173,8 +173,8 @@ public final class Lines {
             throw new IllegalArgumentException("payload of " + record.stream() + " #" + record.sequence()
                     + " is not a JSON object; undecodable events take the dead-letter path, not the archive");
         }
-        Timestamps.format(record.time());
-        Timestamps.format(record.streamCreated());
+        Timestamps.requireFormattable(record.time());
+        Timestamps.requireFormattable(record.streamCreated());
     }
 
     private static boolean isBlank(byte b) {

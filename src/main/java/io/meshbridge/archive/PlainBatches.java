@@ -2,7 +2,6 @@ package io.meshbridge.archive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.zip.CRC32;
 
 /**
@@ -33,13 +32,30 @@ final class PlainBatches {
         }
         CRC32 crc = new CRC32();
         crc.update(plain);
-        byte[] member = String.format(Locale.ROOT, "\"batch\":\"%d:%08x\",", plain.length, crc.getValue())
-                .getBytes(StandardCharsets.US_ASCII);
+        byte[] member = markMember(plain.length, crc.getValue());
         byte[] out = new byte[plain.length + member.length];
         out[0] = '{';
         System.arraycopy(member, 0, out, 1, member.length);
         System.arraycopy(plain, 1, out, 1 + member.length, plain.length - 1);
         return out;
+    }
+
+    /** {@code "batch":"<length>:<crc32 as 8 hex digits>",} (a batch's mark, without the opening brace). */
+    static byte[] markMember(int length, long crc) {
+        String digits = Integer.toString(length);
+        byte[] member = new byte[MARKED.length - 1 + digits.length() + 1 + 8 + 2];
+        int pos = MARKED.length - 1;
+        System.arraycopy(MARKED, 1, member, 0, pos);
+        for (int i = 0; i < digits.length(); i++) {
+            member[pos++] = (byte) digits.charAt(i);
+        }
+        member[pos++] = ':';
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            member[pos++] = (byte) Character.forDigit((int) (crc >>> shift) & 0xf, 16);
+        }
+        member[pos++] = '"';
+        member[pos] = ',';
+        return member;
     }
 
     /** Passes each complete batch (as stored, mark included) to {@code units}; returns the length they span. */

@@ -8,19 +8,46 @@ import java.util.TreeMap;
 /**
  * A set of stream sequences kept as disjoint inclusive ranges; memory grows with the number of holes, not
  * with the number of sequences. Not thread-safe.
+ *
+ * <p>The highest range is held in two fields while sequences are added above it (the archive adds each batch's
+ * sequences in stream order): such an add costs no map operation and no allocation. Any other change puts it
+ * into the map first.
  */
 final class SequenceRanges {
 
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
     private long count;
+    /** The highest range when {@link #tailFirst} is positive, and then not in {@link #ranges}. */
+    private long tailFirst;
+    private long tailLast;
 
     boolean contains(long seq) {
+        if (tailFirst > 0 && seq >= tailFirst) {
+            return seq <= tailLast;
+        }
         Map.Entry<Long, Long> e = ranges.floorEntry(seq);
         return e != null && e.getValue() >= seq;
     }
 
     /** Adds a sequence; returns {@code false} when it was already present. */
     boolean add(long seq) {
+        if (tailFirst > 0 && seq == tailLast + 1) {
+            tailLast = seq;
+            count++;
+            return true;
+        }
+        if (seq > 0 && seq > max()) { // above everything: becomes (or extends) the highest range, in the fields
+            if (tailFirst == 0 && !ranges.isEmpty() && ranges.lastEntry().getValue() == seq - 1) {
+                tailFirst = ranges.pollLastEntry().getKey();
+            } else {
+                settleTail();
+                tailFirst = seq;
+            }
+            tailLast = seq;
+            count++;
+            return true;
+        }
+        settleTail();
         if (contains(seq)) {
             return false;
         }
@@ -39,7 +66,16 @@ final class SequenceRanges {
         return true;
     }
 
+    /** Puts the highest range held in the fields into the map. */
+    private void settleTail() {
+        if (tailFirst > 0) {
+            ranges.put(tailFirst, tailLast);
+            tailFirst = 0;
+        }
+    }
+
     void addRange(long first, long last) {
+        settleTail();
         for (Map.Entry<Long, Long> e = ranges.ceilingEntry(first); e != null && e.getKey() <= last;
                 e = ranges.ceilingEntry(first)) {
             // an existing range inside or overlapping from the right: absorb it
@@ -65,11 +101,13 @@ final class SequenceRanges {
     }
 
     void addAll(SequenceRanges other) {
+        other.settleTail();
         other.ranges.forEach(this::addRange);
     }
 
     /** Marks every sequence from the lowest one present up to {@code seq} as present. */
     void fillUpTo(long seq) {
+        settleTail();
         if (!ranges.isEmpty() && ranges.firstKey() <= seq) {
             addRange(ranges.firstKey(), seq);
         }
@@ -77,11 +115,11 @@ final class SequenceRanges {
 
     /** The number of disjoint ranges held: what the set costs in memory. */
     int size() {
-        return ranges.size();
+        return ranges.size() + (tailFirst > 0 ? 1 : 0);
     }
 
     boolean isEmpty() {
-        return ranges.isEmpty();
+        return ranges.isEmpty() && tailFirst == 0;
     }
 
     long count() {
@@ -90,15 +128,16 @@ final class SequenceRanges {
 
     /** The lowest sequence, or 0 when empty. */
     long min() {
-        return ranges.isEmpty() ? 0 : ranges.firstKey();
+        return !ranges.isEmpty() ? ranges.firstKey() : tailFirst;
     }
 
     /** The highest sequence, or 0 when empty. */
     long max() {
-        return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
+        return tailFirst > 0 ? tailLast : ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();
     }
 
     List<SequenceRange> ranges() {
+        settleTail();
         List<SequenceRange> out = new ArrayList<>(ranges.size());
         ranges.forEach((first, last) -> out.add(new SequenceRange(first, last)));
         return out;
@@ -106,6 +145,7 @@ final class SequenceRanges {
 
     /** The missing ranges between the lowest and the highest sequence. */
     List<SequenceRange> holes() {
+        settleTail();
         List<SequenceRange> out = new ArrayList<>();
         long next = -1;
         for (Map.Entry<Long, Long> e : ranges.entrySet()) {

@@ -38,11 +38,8 @@ public final class Timestamps {
      * @throws IllegalArgumentException when the year is outside 0..9999, as Go refuses it too
      */
     public static String format(Instant instant) {
+        requireFormattable(instant);
         long epochSecond = instant.getEpochSecond();
-        if (epochSecond < FIRST_SECOND || epochSecond > LAST_SECOND) {
-            // checked before converting: the extreme instants have no LocalDateTime
-            throw new IllegalArgumentException("timestamp " + instant + " has a year outside 0..9999");
-        }
         SecondText second = lastSecond;
         if (second.epochSecond != epochSecond) {
             SecondText other = otherSecond;
@@ -70,6 +67,19 @@ public final class Timestamps {
         }
         out[pos++] = 'Z';
         return new String(out, 0, pos);
+    }
+
+    /**
+     * Checks, without formatting, that {@link #format(Instant)} can write {@code instant}.
+     *
+     * @throws IllegalArgumentException when the year is outside 0..9999
+     */
+    public static void requireFormattable(Instant instant) {
+        long epochSecond = instant.getEpochSecond();
+        if (epochSecond < FIRST_SECOND || epochSecond > LAST_SECOND) {
+            // checked before converting: the extreme instants have no LocalDateTime
+            throw new IllegalArgumentException("timestamp " + instant + " has a year outside 0..9999");
+        }
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss} of a UTC second. */

@@ -61,4 +61,82 @@ class SequenceRangesTest {
         long covered = r.ranges().stream().mapToLong(SequenceRange::count).sum();
         assertThat(covered).isEqualTo(expected.size());
     }
+
+    /** Mostly ascending adds (the archive's order), which the highest range takes in its fields, mixed with the rest. */
+    @Test
+    void agreesWithASetOfSequencesWhenAddedMostlyInOrder() {
+        Random random = new Random(7);
+        SequenceRanges r = new SequenceRanges();
+        TreeSet<Long> expected = new TreeSet<>();
+        long next = 1;
+        for (int i = 0; i < 4000; i++) {
+            int what = random.nextInt(20);
+            if (what == 0) {
+                long a = 1 + random.nextInt((int) next + 5);
+                long b = a + random.nextInt(5);
+                r.addRange(a, b);
+                for (long s = a; s <= b; s++) {
+                    expected.add(s);
+                }
+            } else if (what == 1) {
+                long a = 1 + random.nextInt((int) next + 5);
+                assertThat(r.add(a)).isEqualTo(expected.add(a));
+            } else if (what == 2) {
+                next += 1 + random.nextInt(3); // a hole
+                assertThat(r.add(next)).isEqualTo(expected.add(next));
+            } else if (what == 3) {
+                SequenceRanges other = new SequenceRanges();
+                long a = next + random.nextInt(4);
+                other.add(a);
+                other.add(a + 1);
+                r.addAll(other);
+                expected.add(a);
+                expected.add(a + 1);
+                assertThat(other.count()).isEqualTo(2);
+                assertThat(other.contains(a + 1)).isTrue();
+            } else {
+                assertThat(r.add(next)).isEqualTo(expected.add(next));
+            }
+            next = Math.max(next, expected.last()) + 1;
+            assertThat(r.count()).isEqualTo(expected.size());
+            assertThat(r.max()).isEqualTo(expected.last());
+            assertThat(r.min()).isEqualTo(expected.first());
+            assertThat(r.size()).isEqualTo(runs(expected));
+            if (i % 97 == 0) {
+                for (long s = 0; s <= next + 2; s++) {
+                    assertThat(r.contains(s)).as("%d", s).isEqualTo(expected.contains(s));
+                }
+                assertThat(r.ranges().stream().mapToLong(SequenceRange::count).sum()).isEqualTo(expected.size());
+                assertThat(r.holes()).hasSize(runs(expected) - 1);
+            }
+        }
+        assertThat(r.isEmpty()).isFalse();
+        assertThat(new SequenceRanges().isEmpty()).isTrue();
+    }
+
+    @Test
+    void anAddInOrderAfterTheHighestRangeWasStoredExtendsIt() {
+        SequenceRanges r = new SequenceRanges();
+        r.addRange(1, 3);
+        assertThat(r.add(4)).isTrue();
+        assertThat(r.add(5)).isTrue();
+        assertThat(r.add(3)).isFalse();
+        assertThat(r.ranges()).containsExactly(new SequenceRange(1, 5));
+        assertThat(r.add(6)).isTrue();
+        r.fillUpTo(2);
+        assertThat(r.ranges()).containsExactly(new SequenceRange(1, 6));
+        assertThat(r.count()).isEqualTo(6);
+    }
+
+    private static int runs(TreeSet<Long> set) {
+        int runs = 0;
+        long previous = Long.MIN_VALUE;
+        for (long s : set) {
+            if (s != previous + 1) {
+                runs++;
+            }
+            previous = s;
+        }
+        return runs;
+    }
 }

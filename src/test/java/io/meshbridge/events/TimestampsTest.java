@@ -57,6 +57,22 @@ class TimestampsTest {
                 .hasMessageContaining("outside 0..9999");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"+10000-01-01T00:00:00Z", "-0001-12-31T23:59:59Z", "-1000000000-01-01T00:00:00Z",
+        "+1000000000-12-31T23:59:59.999999999Z"})
+    void requireFormattableRefusesWhatFormatRefuses(String instant) {
+        assertThatThrownBy(() -> Timestamps.requireFormattable(Instant.parse(instant)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside 0..9999");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2026-12-02T08:30:00.5Z"})
+    void requireFormattableAcceptsWhatFormatWrites(String instant) {
+        Timestamps.requireFormattable(Instant.parse(instant));
+        assertThat(Timestamps.format(Instant.parse(instant))).isEqualTo(instant);
+    }
+
     @Test
     void formatRefusesTheExtremeInstants() {
         assertThatThrownBy(() -> Timestamps.format(Instant.MAX)).isInstanceOf(IllegalArgumentException.class);
