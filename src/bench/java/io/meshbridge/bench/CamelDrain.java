@@ -5,14 +5,13 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.PullSubscribeOptions;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -38,7 +37,9 @@ import org.apache.camel.support.DefaultEndpoint;
  * guarantees (no envelope check, no dead letters, no window, no keep-alive, no ordering across threads).
  *
  * <p>Arguments, {@code key=value}: {@code url stream durable n} (required), {@code batch=500},
- * {@code maxAckPending=2000}, {@code expires=2000} (ms), {@code holdMillis=0} (how long to stay at the end).
+ * {@code maxAckPending=2000}, {@code expires=2000} (ms), {@code holdMillis=0} (how long to stay at the end),
+ * {@code handOff=false} ({@code true}: a second thread fetches and queues, the consumer's thread runs the
+ * exchanges, to see what a hand-off between two threads costs).
  */
 public final class CamelDrain {
 
@@ -52,11 +53,7 @@ public final class CamelDrain {
         String durable = a.required("durable");
         Options options = Options.builder().server(a.required("url")).build();
         try (Connection nc = Nats.connect(options); CamelContext camel = new DefaultCamelContext()) {
-            nc.jetStreamManagement().addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(durable)
-                    .ackPolicy(AckPolicy.Explicit).maxAckPending(a.integer("maxAckPending", 2_000))
-                    .filterSubject("events.>").build());
-            JetStreamSubscription sub = nc.jetStream().subscribe("events.>",
-                    PullSubscribeOptions.bind(stream, durable));
+            JetStreamSubscription sub = RawDrain.bindDurable(nc, stream, durable, a.integer("maxAckPending", 2_000));
             Loop loop = new Loop(sub, n, a.integer("batch", 500), Duration.ofMillis(a.integer("expires", 2_000)),
                     a.text("handOff", "false").equals("true"));
             camel.addComponent("drain", new DrainComponent(loop));
@@ -80,11 +77,9 @@ public final class CamelDrain {
         private final int n;
         private final int batch;
         private final Duration expires;
-        final CompletableFuture<Integer> finished = new CompletableFuture<>();
-
         private final boolean handOff;
-        private final java.util.concurrent.LinkedBlockingQueue<Message> queue =
-                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> finished = new CompletableFuture<>();
 
         Loop(JetStreamSubscription sub, int n, int batch, Duration expires, boolean handOff) {
             this.sub = sub;
@@ -94,20 +89,25 @@ public final class CamelDrain {
             this.handOff = handOff;
         }
 
+        /** The hand-off's fetching thread: reads and parses the metadata, then queues for the exchange thread. */
         private void fetchInto() {
-            int fetched = 0;
-            while (fetched < n) {
-                List<Message> messages = sub.fetch(Math.min(n - fetched, batch), expires);
-                for (Message m : messages) {
-                    m.metaData();
-                    queue.add(m);
+            try {
+                int fetched = 0;
+                while (fetched < n) {
+                    List<Message> messages = sub.fetch(Math.min(n - fetched, batch), expires);
+                    for (Message m : messages) {
+                        m.metaData();
+                        queue.add(m);
+                    }
+                    fetched += messages.size();
                 }
-                fetched += messages.size();
+            } catch (RuntimeException e) {
+                finished.completeExceptionally(e); // the exchange thread waits on the queue for ever otherwise
             }
         }
 
         private List<Message> takeFromQueue() throws InterruptedException {
-            List<Message> messages = new java.util.ArrayList<>();
+            List<Message> messages = new ArrayList<>();
             messages.add(queue.take());
             queue.drainTo(messages, batch - 1);
             return messages;

@@ -2,7 +2,7 @@ package io.meshbridge.bench;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -57,11 +57,7 @@ public final class RawDrain {
         String work = a.text("work", "noop");
         Options options = Options.builder().server(a.required("url")).build();
         try (Connection nc = Nats.connect(options); Sink sink = Sink.of(work, a.text("file", null))) {
-            nc.jetStreamManagement().addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(durable)
-                    .ackPolicy(AckPolicy.Explicit).maxAckPending(a.integer("maxAckPending", 2_000))
-                    .filterSubject("events.>").build());
-            JetStream js = nc.jetStream();
-            JetStreamSubscription sub = js.subscribe("events.>", PullSubscribeOptions.bind(stream, durable));
+            JetStreamSubscription sub = bindDurable(nc, stream, durable, a.integer("maxAckPending", 2_000));
             Batches batches = a.text("way", "fetch").equals("pipelined")
                     ? new Pipelined(sub, batch, a.integer("depth", 2), expires, n)
                     : (done, max) -> sub.fetch(Math.min(max, batch), expires);
@@ -82,6 +78,17 @@ public final class RawDrain {
             System.out.printf(Locale.ROOT, "raw: %d acknowledged%n", done);
             Thread.sleep(a.integer("holdMillis", 0)); // -Dbench.threads: lets the benchmark read the threads' CPU
         }
+    }
+
+    /**
+     * Creates the durable {@code durable} on {@code events.>} (explicit ack, {@code maxAckPending}) and binds a
+     * legacy pull subscription to it: how every raw side of the worker benchmarks reads the stream.
+     */
+    static JetStreamSubscription bindDurable(Connection nc, String stream, String durable, int maxAckPending)
+            throws IOException, JetStreamApiException {
+        nc.jetStreamManagement().addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(durable)
+                .ackPolicy(AckPolicy.Explicit).maxAckPending(maxAckPending).filterSubject("events.>").build());
+        return nc.jetStream().subscribe("events.>", PullSubscribeOptions.bind(stream, durable));
     }
 
     /** Takes the next batch: at most {@code max} messages, {@code done} taken so far. */
