@@ -2,7 +2,6 @@ package io.meshbridge.events;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Objects;
 
@@ -112,7 +111,7 @@ public final class Timestamps {
         c.inRange(month, 1, 12, "month");
         c.expect('-');
         int day = c.digits(2);
-        c.inRange(day, 1, YearMonth.of(year, month).lengthOfMonth(), "day");
+        c.inRange(day, 1, lengthOfMonth(year, month), "day");
         c.expectOneOf('T', 't');
         int hour = c.digits(2);
         c.inRange(hour, 0, 23, "hour");
@@ -145,8 +144,29 @@ public final class Timestamps {
             throw c.fail("unexpected text after the time zone");
         }
         // The offset is applied by hand: ZoneOffset stops at 18 hours, RFC 3339 and Go go up to 23:59.
-        long local = LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC);
+        long local = epochDay(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
         return Instant.ofEpochSecond(local - offsetSeconds, nanos);
+    }
+
+    /**
+     * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (year 0 to 9999), by arithmetic: every
+     * consumed event's timestamp is parsed, and {@code LocalDateTime}'s checks and objects cost more than the
+     * rest of the parse (the parse above has checked each field).
+     */
+    private static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year; // the year counted from March, so a leap day ends it
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        if (month == 2) {
+            return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
     }
 
     private static int parseOffset(Cursor c) {

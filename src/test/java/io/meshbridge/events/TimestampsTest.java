@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -198,6 +200,23 @@ class TimestampsTest {
     @Test
     void parseRefusesNull() {
         assertThatThrownBy(() -> Timestamps.parse(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4, 99, 100, 399, 400, 1582, 1899, 1900, 1969, 1970, 2000, 2024, 2026, 2100, 9999})
+    void parseGivesTheCalendarsDayAndRefusesTheDaysItLacks(int year) {
+        for (int month = 1; month <= 12; month++) {
+            for (int day = 1; day <= 31; day++) {
+                String text = "%04d-%02d-%02dT23:59:59Z".formatted(year, month, day);
+                if (day <= LocalDate.of(year, month, 1).lengthOfMonth()) {
+                    assertThat(Timestamps.parse(text)).as(text).isEqualTo(
+                            LocalDate.of(year, month, day).atTime(23, 59, 59).toInstant(ZoneOffset.UTC));
+                } else {
+                    assertThatThrownBy(() -> Timestamps.parse(text)).as(text)
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("day out of range");
+                }
+            }
+        }
     }
 
     // --- round trip ---
