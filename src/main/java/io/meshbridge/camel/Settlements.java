@@ -53,6 +53,9 @@ final class Settlements {
                 }
             }));
 
+    /** Set once anything entered {@link #terminated} or {@link #pendingDeadLetters} (never unset). */
+    private volatile boolean remembering;
+
     Settlements(JetStream js, String deadLetterSubject, String routeLabel, String durable,
                 Duration deadLetterRetry, ConsumerStats stats, Consumer<Delivery> settle,
                 ExecutorServiceManager executors, Object owner) {
@@ -76,6 +79,9 @@ final class Settlements {
      * be written (written now), without processing; returns whether it did.
      */
     boolean settledEarlier(Delivery d) {
+        if (!remembering) {
+            return false; // nothing dead-lettered yet: no lock and no boxed sequence per delivery
+        }
         if (terminated.contains(d.sequence())) {
             LOG.debug("{} was dead-lettered already; terminating it again", d);
             terminate(d, ConsumerStats.Outcome.TERMINATED_AGAIN);
@@ -141,6 +147,7 @@ final class Settlements {
     private void deadLetterFailed(Delivery d, String error, Throwable failure) {
         if (pendingDeadLetters.size() < MAX_REMEMBERED) {
             pendingDeadLetters.put(d.sequence(), error);
+            remembering = true;
         }
         Duration delay = deadLetterRetry;
         LOG.error("Could not write the dead letter of {} to {}: {}; retrying in {}", d, MeshConstants.DLQ_STREAM,
@@ -150,6 +157,7 @@ final class Settlements {
 
     private void terminate(Delivery d, ConsumerStats.Outcome outcome) {
         terminated.add(d.sequence());
+        remembering = true;
         try {
             d.message().term();
         } catch (RuntimeException e) {

@@ -185,6 +185,40 @@ class MeshConsumerFailureIT {
     }
 
     @Test
+    void deadLetterThatCouldNotBeWrittenIsWrittenOnTheRedeliveryWithoutRunningTheRouteAgain() throws Exception {
+        String token = NATS.uniqueName("unwritten");
+        String routeId = "unwritten-" + token;
+        AtomicInteger attempts = new AtomicInteger();
+        Processor processor = exchange -> {
+            attempts.incrementAndGet();
+            throw new MeshPermanentException("unknown customer 7");
+        };
+        try (MeshTests.AckSpy acks = new MeshTests.AckSpy(nc, STREAM, routeId)) {
+            CamelContext camel = start(route(routeId, "mesh:events." + token + ".*?maxDeliver=5&backoff=2s", "p"),
+                    Map.of("p", processor));
+            ConsumerStats stats = ((MeshConsumer) camel.getRoute(routeId).getConsumer()).getStats();
+            // the dead-letter stream is gone: the write fails, the message is returned to be retried
+            nc.jetStreamManagement().deleteStream(MeshConstants.DLQ_STREAM);
+            long seq = MeshTests.publishEvent(nc, token + ".x", "{}", token + "-1");
+            await().atMost(WAIT).until(() -> stats.retried() == 1);
+            DeadLetters.ensureStream(nc);
+
+            String dlqSubject = "mesh.dlq." + routeId;
+            await().atMost(WAIT).until(() -> acks.count(seq, "+TERM") == 1);
+            ConsumerInfo info = MeshTests.awaitDrained(nc, STREAM, routeId, 1);
+
+            // the redelivery wrote the dead letter remembered for it: the route ran once, the letter is stored once
+            assertThat(attempts.get()).isEqualTo(1);
+            assertThat(acks.of(seq)).containsExactly("-NAK", "+TERM");
+            assertThat(info.getDelivered().getConsumerSequence()).isEqualTo(2);
+            assertThat(stats.deadLettered()).isEqualTo(1);
+            List<MessageInfo> dead = MeshTests.messages(nc, MeshConstants.DLQ_STREAM, dlqSubject);
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).getHeaders().getFirst("Mesh-Error")).contains("unknown customer 7");
+        }
+    }
+
+    @Test
     void messageWhoseLastAttemptDiedIsDeadLetteredOnItsNextDelivery() throws Exception {
         String token = NATS.uniqueName("died");
         String routeId = "died-" + token;
