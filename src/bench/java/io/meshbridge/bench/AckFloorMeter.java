@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Measures a drain from outside: polls the durable's consumer info from the benchmark process while a child
@@ -40,13 +41,14 @@ final class AckFloorMeter {
      * @param startup    seconds from the child's start to 10% acknowledged
      * @param drain      seconds from 10% to 100% acknowledged
      * @param cpuPerThousand CPU milliseconds the child used per 1,000 events between 10% and 100% (-1: unknown)
+     * @param serverCpuPerThousand CPU milliseconds nats-server used per 1,000 events over the same span (-1: unknown)
      * @param delivered  deliveries counted by the server (consumer sequence) once the child stopped
      * @param redelivered messages the server counts as redelivered and not yet acknowledged, at the end
      * @param ackPending messages delivered and not acknowledged, at the end
      * @param stalls     what was seen at each stall, empty when the ack floor never stood still for 5 s
      */
-    record Drain(double rate, double startup, double drain, double cpuPerThousand, long delivered, long redelivered, long ackPending,
-                 List<String> stalls) {
+    record Drain(double rate, double startup, double drain, double cpuPerThousand, double serverCpuPerThousand,
+                 long delivered, long redelivered, long ackPending, List<String> stalls) {
 
         Drain {
             stalls = List.copyOf(stalls);
@@ -58,14 +60,14 @@ final class AckFloorMeter {
         }
 
         Drain settled(ConsumerInfo end) {
-            return new Drain(rate, startup, drain, cpuPerThousand, end.getDelivered().getConsumerSequence(), end.getRedelivered(),
+            return new Drain(rate, startup, drain, cpuPerThousand, serverCpuPerThousand, end.getDelivered().getConsumerSequence(), end.getRedelivered(),
                     end.getNumAckPending(), stalls);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%,.0f/s (start %.1f s, drain %.2f s, CPU %.1f ms/1000%s%s)", rate,
-                    startup, drain, cpuPerThousand,
+            return String.format(Locale.ROOT, "%,.0f/s (start %.1f s, drain %.2f s, CPU %.1f ms/1000, server %.1f%s%s)",
+                    rate, startup, drain, cpuPerThousand, serverCpuPerThousand,
                     delivered < 0 ? "" : String.format(Locale.ROOT, ", delivered %,d, redelivered %d, ack pending %d",
                             delivered, redelivered, ackPending),
                     stalls.isEmpty() ? "" : ", " + stalls.size() + " STALL(S)");
@@ -76,12 +78,15 @@ final class AckFloorMeter {
     private final String stream;
     private final long n;
     private final Duration limit;
+    private final LongSupplier serverPid;
 
-    AckFloorMeter(JetStreamManagement jsm, String stream, long n, Duration limit) {
+    /** {@code serverPid} gives the nats-server's process id (-1: unknown), whose CPU is read next to the child's. */
+    AckFloorMeter(JetStreamManagement jsm, String stream, long n, Duration limit, LongSupplier serverPid) {
         this.jsm = jsm;
         this.stream = stream;
         this.n = n;
         this.limit = limit;
+        this.serverPid = serverPid;
     }
 
     private static void printThreads(Map<Long, Long> before, Map<Long, Long> after, Map<Long, String> names,
@@ -97,6 +102,10 @@ final class AckFloorMeter {
         System.out.println(line);
     }
 
+    private static double perThousand(long before, long after, long events) {
+        return before < 0 || after < 0 ? -1 : (after - before) * 1000.0 / events;
+    }
+
     /** Waits until {@code durable}'s ack floor reaches {@code n}; dumps {@code child}'s threads into {@code dir} at a stall. */
     Drain measure(String durable, ChildJvm child, Path dir) throws Exception {
         long started = System.nanoTime();
@@ -104,6 +113,7 @@ final class AckFloorMeter {
         long t10 = -1;
         long f10 = 0;
         long cpu10 = -1;
+        long server10 = -1;
         Map<Long, Long> threads10 = Map.of();
         Map<Long, String> names10 = Map.of();
         long lastFloor = -1;
@@ -119,20 +129,21 @@ final class AckFloorMeter {
                     t10 = now;
                     f10 = floor;
                     cpu10 = child.cpuMillis();
+                    server10 = ChildJvm.cpuMillis(serverPid.getAsLong());
                     threads10 = THREADS ? child.threadCpuMillis() : Map.of();
                     names10 = THREADS ? child.threadNames() : Map.of(); // the raw child is gone at the end
                 }
                 if (floor >= n) {
                     double seconds = (now - t10) / 1e9;
                     long cpu = child.cpuMillis();
+                    long serverCpu = ChildJvm.cpuMillis(serverPid.getAsLong());
                     if (THREADS) {
                         Map<Long, String> names = new HashMap<>(names10);
                         names.putAll(child.threadNames());
                         printThreads(threads10, child.threadCpuMillis(), names, n - f10);
                     }
-                    double cpuPerThousand = cpu < 0 || cpu10 < 0 ? -1 : (cpu - cpu10) * 1000.0 / (n - f10);
-                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, cpuPerThousand, -1, -1, -1,
-                            stalls);
+                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, perThousand(cpu10, cpu, n - f10),
+                            perThousand(server10, serverCpu, n - f10), -1, -1, -1, stalls);
                 }
                 if (floor != lastFloor) {
                     lastFloor = floor;

@@ -90,8 +90,18 @@ final class ChildJvm implements AutoCloseable {
      * 10 ms), or -1 when it cannot be read.
      */
     long cpuMillis() {
+        return cpuMillis(process.pid());
+    }
+
+    /** The CPU time process {@code pid} has used so far, as {@link #cpuMillis()}; -1 when it cannot be read. */
+    static long cpuMillis(long pid) {
+        return pid < 0 ? -1 : statCpuMillis(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** User and system time from a {@code /proc} stat file, in milliseconds; -1 when it cannot be read. */
+    private static long statCpuMillis(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String stat = Files.readString(statFile);
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
         } catch (IOException | RuntimeException e) {
@@ -107,13 +117,9 @@ final class ChildJvm implements AutoCloseable {
         Map<Long, Long> byTid = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ms = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+                long ms = statCpuMillis(task.resolve("stat"));
+                if (ms >= 0) { // otherwise the thread ended meanwhile
                     byTid.put(Long.parseLong(task.getFileName().toString()), ms);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) {

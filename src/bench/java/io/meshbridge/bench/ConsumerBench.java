@@ -42,7 +42,9 @@ public final class ConsumerBench {
             case "floor" -> WorkerDrains.session("mesh: consumer, the Camel floor and raw jnats",
                     ConsumerBench::floor);
             case "selfcheck" -> WorkerDrains.session("stall detection self-check", ConsumerBench::selfCheck);
-            default -> throw new IllegalArgumentException("bench.mode must be throughput, stalls, raw, floor or selfcheck,"
+            case "options" -> WorkerDrains.session("mesh: consumer with two sets of options and raw jnats",
+                    ConsumerBench::options);
+            default -> throw new IllegalArgumentException("bench.mode must be throughput, stalls, raw, floor, options or selfcheck,"
                     + " was " + mode);
         }
     }
@@ -59,6 +61,11 @@ public final class ConsumerBench {
 
     /** A YAML route file with one route {@code id} (also its durable) from all events into a no-op step. */
     static String noopRoute(String id) {
+        return noopRoute(id, ROUTE_OPTIONS);
+    }
+
+    /** {@link #noopRoute(String)} with the {@code mesh:} endpoint options {@code options} (none when empty). */
+    static String noopRoute(String id, String options) {
         return """
                 - route:
                     id: %s
@@ -68,7 +75,7 @@ public final class ConsumerBench {
                         - setProperty:
                             name: bench
                             constant: "no-op"
-                """.formatted(id, ROUTE_OPTIONS.isEmpty() ? "" : "?" + ROUTE_OPTIONS);
+                """.formatted(id, options.isEmpty() ? "" : "?" + options);
     }
 
     private static void throughput(WorkerDrains drains, Table table) throws Exception {
@@ -155,6 +162,43 @@ public final class ConsumerBench {
         }
     }
 
+    /**
+     * The product with its defaults (or {@code bench.route.options}), the product with {@code bench.route.compare}
+     * and raw in turn each round: what a change of the endpoint's options does, measured in the same rounds.
+     */
+    private static void options(WorkerDrains drains, Table table) throws Exception {
+        String compare = System.getProperty("bench.route.compare", "batchSize=100");
+        RawWay way = RawWay.fromSystemProperties();
+        System.out.printf(Locale.ROOT, "product A: worker jar, route from mesh:events.> (%s) into one no-op step%n"
+                + "product B: the same with %s%nraw:       %s, ack() each%n%n", routeOptions(), compare, way);
+        List<List<AckFloorMeter.Drain>> sides = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round <= Rounds.count(); round++) {
+            String name = round == 0 ? "warm-up" : "round " + round;
+            boolean bFirst = round % 2 == 1; // neither side always follows the raw drain
+            AckFloorMeter.Drain b = bFirst ? optionsDrain(drains, "b", round, compare) : null;
+            AckFloorMeter.Drain a = optionsDrain(drains, "a", round, ROUTE_OPTIONS);
+            b = bFirst ? b : optionsDrain(drains, "b", round, compare);
+            AckFloorMeter.Drain r = drains.raw("bench_opt_r" + round, way.args("noop", null), null);
+            System.out.printf(Locale.ROOT, "  %s: A %s%n    B %s%n    raw %s (load %s)%n", name, a, b, r,
+                    CoreBench.loadAverage());
+            if (round > 0) {
+                List<AckFloorMeter.Drain> all = List.of(a, b, r);
+                for (int k = 0; k < 3; k++) {
+                    sides.get(k).add(all.get(k));
+                }
+            }
+        }
+        rows(table, "A: `mesh:` → no-op step, against raw", sides.get(0), sides.get(2), 0.85);
+        rows(table, "B: `mesh:?" + compare + "` → no-op step, against raw", sides.get(1), sides.get(2), 0.85);
+        rows(table, "B against A", sides.get(1), sides.get(0), 0);
+    }
+
+    private static AckFloorMeter.Drain optionsDrain(WorkerDrains drains, String side, int round, String options)
+            throws Exception {
+        String id = "bench_opt_" + side + round;
+        return drains.product(id, noopRoute(id, options), null);
+    }
+
     /** Product, Camel floor and raw in turn each round: how much of the gap any Camel consumer has. */
     private static void floor(WorkerDrains drains, Table table) throws Exception {
         RawWay way = RawWay.fromSystemProperties();
@@ -187,14 +231,19 @@ public final class ConsumerBench {
         return Stats.of(drains.stream().map(AckFloorMeter.Drain::rate).toList());
     }
 
-    /** A rate row (events/s, target {@code minShare} of raw, 0 for none) and a row of the child's CPU per event. */
+    /**
+     * A rate row (events/s, target {@code minShare} of raw, 0 for none) and rows of the child's and the server's CPU
+     * per event.
+     */
     static void rows(Table table, String what, List<AckFloorMeter.Drain> product, List<AckFloorMeter.Drain> raw,
                      double minShare) {
         table.rate(what + " (events/s)", rates(product), rates(raw), minShare);
-        table.latency(what + ": child CPU per 1,000 events", cpu(product), cpu(raw), 0);
+        table.latency(what + ": child CPU per 1,000 events", cpu(product, false), cpu(raw, false), 0);
+        table.latency(what + ": nats-server CPU per 1,000 events", cpu(product, true), cpu(raw, true), 0);
     }
 
-    private static Stats cpu(List<AckFloorMeter.Drain> drains) {
-        return Stats.of(drains.stream().map(AckFloorMeter.Drain::cpuPerThousand).toList());
+    private static Stats cpu(List<AckFloorMeter.Drain> drains, boolean server) {
+        return Stats.of(drains.stream()
+                .map(d -> server ? d.serverCpuPerThousand() : d.cpuPerThousand()).toList());
     }
 }

@@ -52,7 +52,7 @@ final class WorkerDrains {
         this.n = n;
         this.jar = jar;
         this.root = root;
-        this.meter = new AckFloorMeter(jsm, STREAM, n, ROUND_LIMIT);
+        this.meter = new AckFloorMeter(jsm, STREAM, n, ROUND_LIMIT, server::pid);
     }
 
     /**

@@ -118,6 +118,11 @@ public final class NatsServer implements AutoCloseable {
     }
 
     /** {@code nats://127.0.0.1:port}. */
+    /** The server process's id while it runs, -1 otherwise or when it runs in a container (benchmarks read its CPU). */
+    public synchronized long pid() {
+        return backend.pid();
+    }
+
     public synchronized String url() {
         return "nats://" + backend.host() + ":" + port();
     }

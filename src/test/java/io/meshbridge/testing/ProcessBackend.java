@@ -252,6 +252,11 @@ final class ProcessBackend implements ServerBackend {
     }
 
     @Override
+    public long pid() {
+        return isRunning() ? process.pid() : -1;
+    }
+
+    @Override
     public String host() {
         return "127.0.0.1";
     }

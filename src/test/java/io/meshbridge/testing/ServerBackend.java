@@ -32,6 +32,11 @@ interface ServerBackend {
 
     boolean isRunning();
 
+    /** The server process's id while it runs, -1 otherwise or when the backend has no local process. */
+    default long pid() {
+        return -1;
+    }
+
     /** Host clients connect to. */
     String host();
 
