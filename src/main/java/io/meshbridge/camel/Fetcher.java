@@ -115,6 +115,7 @@ final class Fetcher {
     private final Object roomSignal = new Object();
     private final AtomicInteger waitingForRoom = new AtomicInteger();
     private final int refill;
+    private final int chunk;
     /** Runs whose dispatchers have not all left: the dispatchers of a new run wait for theirs. */
     private final List<Run> unfinished = new ArrayList<>();
     private Run run;
@@ -131,6 +132,8 @@ final class Fetcher {
         this.executors = executors;
         this.owner = owner;
         this.refill = Math.max(1, Math.min(config.getBatchSize(), config.getMaxAckPending()) / 2);
+        int dispatchers = config.getConcurrentConsumers();
+        this.chunk = Math.max(1, (config.getBatchSize() + dispatchers - 1) / dispatchers);
     }
 
     /** Starts a new run: one receiving and {@code concurrentConsumers} dispatching threads. */
@@ -254,6 +257,14 @@ final class Fetcher {
      */
     int refill() {
         return refill;
+    }
+
+    /**
+     * The most deliveries queued as one dispatching thread's batch: {@code batchSize} divided among the
+     * {@code concurrentConsumers} (rounded up), so that what one read brings is shared by all of them.
+     */
+    int chunk() {
+        return chunk;
     }
 
     void requested(int n) {

@@ -22,7 +22,8 @@ import org.apache.camel.spi.UriParams;
  *   {@code last-per-subject}, {@code by-time} (with {@code startTime}, RFC 3339) or {@code by-sequence} (with
  *   {@code startSequence}). An existing durable keeps its position; a different start position or filter
  *   fails the start;</li>
- *   <li>{@code batchSize} (100): most messages fetched by one pull request;</li>
+ *   <li>{@code batchSize} (500): most messages fetched by one pull request (with several
+ *   {@code concurrentConsumers}, each dispatching thread takes at most its share of a batch at a time);</li>
  *   <li>{@code maxAckPending} (1000): most messages delivered and not yet acknowledged, in this consumer and
  *   on the server's durable;</li>
  *   <li>{@code ackWait} (30s): the server redelivers a message not acknowledged within it; the consumer
@@ -71,9 +72,11 @@ public class MeshConfiguration implements Cloneable {
     @UriParam(label = "consumer", description = "First stream sequence for deliverPolicy=by-sequence.")
     private long startSequence;
 
-    @UriParam(label = "consumer", defaultValue = "100", description = "Most messages fetched by one pull"
-                                                                      + " request.")
-    private int batchSize = 100;
+    @UriParam(label = "consumer", defaultValue = "500", description = "Most messages fetched by one pull"
+                                                                      + " request; with several concurrent"
+                                                                      + " consumers each takes at most its share"
+                                                                      + " of a batch at a time.")
+    private int batchSize = 500;
 
     @UriParam(label = "consumer", defaultValue = "1000", description = "Most messages delivered and not yet"
                                                                        + " acknowledged at once.")

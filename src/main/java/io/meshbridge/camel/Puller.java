@@ -108,14 +108,21 @@ final class Puller {
         }
     }
 
-    /** Registers the messages (kept alive from now on) and queues them for the dispatching threads. */
+    /**
+     * Registers the messages (kept alive from now on) and queues them for the dispatching threads, in parts of
+     * at most {@link Fetcher#chunk()} so that each dispatching thread gets its share.
+     */
     private void queue(List<Message> batch) {
         long now = System.nanoTime();
-        List<Delivery> deliveries = new ArrayList<>(batch.size());
-        for (Message msg : batch) {
-            deliveries.add(fetcher.sink().delivered(msg, now));
+        int chunk = fetcher.chunk();
+        for (int from = 0; from < batch.size(); from += chunk) {
+            int to = Math.min(batch.size(), from + chunk);
+            List<Delivery> deliveries = new ArrayList<>(to - from);
+            for (Message msg : batch.subList(from, to)) {
+                deliveries.add(fetcher.sink().delivered(msg, now));
+            }
+            run.queue(deliveries);
         }
-        run.queue(deliveries);
     }
 
     /** Reads what the pull requests delivered, up to a batch; empty after a quiet moment. */

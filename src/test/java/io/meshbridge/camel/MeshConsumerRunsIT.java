@@ -83,6 +83,29 @@ class MeshConsumerRunsIT {
     }
 
     @Test
+    void concurrentConsumersShareWhatOnePullRequestBrings() throws Exception {
+        String token = NATS.uniqueName("share");
+        String routeId = "share-" + token;
+        for (int i = 1; i <= 20; i++) { // stored before the route starts: its first pull request brings them together
+            MeshTests.publishEvent(nc, token + ".x", "{\"n\":" + i + "}", token + "-" + i);
+        }
+        Gate gate = new Gate();
+        route(routeId, token, "batchSize=20&concurrentConsumers=2", gate);
+        assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+        // the first exchange is held: a second call can only come from the other dispatching thread, which has work
+        // only if the batch was shared (each thread takes at most 20 / 2 at a time)
+        await().atMost(WAIT).until(() -> gate.calls.get() > 1);
+        assertThat(gate.mostRunning.get()).isEqualTo(2);
+        gate.release.countDown();
+
+        await().atMost(WAIT).until(() -> gate.sequences.size() == 20);
+        ConsumerInfo info = MeshTests.awaitDrained(nc, STREAM, routeId, 20);
+        assertThat(info.getDelivered().getConsumerSequence()).isEqualTo(20);
+        assertThat(gate.calls.get()).isEqualTo(20);
+        assertThat(gate.threads).hasSize(2);
+    }
+
+    @Test
     void aThreadInsideTheRouteAtSuspendStopsAfterItsExchangeEvenWhenResumedMeanwhile() throws Exception {
         String token = NATS.uniqueName("resume");
         String routeId = "resume-" + token;

@@ -81,7 +81,7 @@ class MeshEndpointTest {
         assertThat(e.streamName()).isEqualTo("MESH_EVENTS");
         assertThat(c.getDurable()).isNull();
         assertThat(c.jetStreamDeliverPolicy()).isEqualTo(DeliverPolicy.All);
-        assertThat(c.getBatchSize()).isEqualTo(100);
+        assertThat(c.getBatchSize()).isEqualTo(500);
         assertThat(c.getMaxAckPending()).isEqualTo(1000);
         assertThat(c.getAckWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(5),
