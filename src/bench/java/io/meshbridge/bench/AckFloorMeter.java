@@ -60,8 +60,8 @@ final class AckFloorMeter {
         }
 
         Drain settled(ConsumerInfo end) {
-            return new Drain(rate, startup, drain, cpuPerThousand, serverCpuPerThousand, end.getDelivered().getConsumerSequence(), end.getRedelivered(),
-                    end.getNumAckPending(), stalls);
+            return new Drain(rate, startup, drain, cpuPerThousand, serverCpuPerThousand,
+                    end.getDelivered().getConsumerSequence(), end.getRedelivered(), end.getNumAckPending(), stalls);
         }
 
         @Override
@@ -142,8 +142,9 @@ final class AckFloorMeter {
                         names.putAll(child.threadNames());
                         printThreads(threads10, child.threadCpuMillis(), names, n - f10);
                     }
-                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds, perThousand(cpu10, cpu, n - f10),
-                            perThousand(server10, serverCpu, n - f10), -1, -1, -1, stalls);
+                    return new Drain((n - f10) / seconds, (t10 - started) / 1e9, seconds,
+                            perThousand(cpu10, cpu, n - f10), perThousand(server10, serverCpu, n - f10), -1, -1, -1,
+                            stalls);
                 }
                 if (floor != lastFloor) {
                     lastFloor = floor;

@@ -117,12 +117,12 @@ public final class NatsServer implements AutoCloseable {
         return backend.isRunning();
     }
 
-    /** {@code nats://127.0.0.1:port}. */
     /** The server process's id while it runs, -1 otherwise or when it runs in a container (benchmarks read its CPU). */
     public synchronized long pid() {
         return backend.pid();
     }
 
+    /** {@code nats://127.0.0.1:port}. */
     public synchronized String url() {
         return "nats://" + backend.host() + ":" + port();
     }
