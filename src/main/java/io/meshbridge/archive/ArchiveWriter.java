@@ -70,6 +70,9 @@ public final class ArchiveWriter implements Closeable {
     private final WriterStats stats = new WriterStats();
     private final DirectoryLock lock;
     private boolean closed;
+    /** The line start of the stream incarnation written last ({@link Lines#head}): one per batch, not per line. */
+    private StreamKey headKey;
+    private byte[] head;
 
     private ArchiveWriter(ArchiveConfig config, Clock clock, DirectoryLock lock, ArchiveIndex archived) {
         this.config = config;
@@ -134,7 +137,11 @@ public final class ArchiveWriter implements Closeable {
                 continue;
             }
             Pending p = pending.computeIfAbsent(files.fileFor(record, flushPending), f -> new Pending());
-            Lines.write(record, p.lines);
+            if (!key.equals(headKey)) {
+                headKey = key;
+                head = Lines.head(key);
+            }
+            Lines.write(record, head, p.lines);
             p.records.add(record);
             written++;
         }

@@ -35,11 +35,26 @@ public final class Lines {
 
     /** Appends the line of {@code record}, with its line break, to {@code out}. */
     static void write(ArchiveRecord record, ByteArrayOutputStream out) {
+        write(record, head(record.key()), out);
+    }
+
+    /**
+     * The start of every line of the stream incarnation {@code key}, up to the sequence's value: the same for all
+     * its records, so a writer of many keeps it for {@link #write(ArchiveRecord, byte[], ByteArrayOutputStream)}.
+     */
+    static byte[] head(StreamKey key) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
         out.writeBytes(STREAM_MEMBER);
-        string(out, record.stream());
+        string(out, key.stream());
         out.writeBytes(CREATED_MEMBER);
-        asciiTo(out, Timestamps.format(record.streamCreated()));
+        asciiTo(out, Timestamps.format(key.created()));
         out.writeBytes(SEQ_MEMBER);
+        return out.toByteArray();
+    }
+
+    /** {@link #write(ArchiveRecord, ByteArrayOutputStream)} with {@code head}, the {@link #head} of its key. */
+    static void write(ArchiveRecord record, byte[] head, ByteArrayOutputStream out) {
+        out.writeBytes(head);
         asciiTo(out, Long.toString(record.sequence()));
         out.writeBytes(SUBJECT_MEMBER);
         string(out, record.subject());

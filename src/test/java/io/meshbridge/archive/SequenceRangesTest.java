@@ -128,6 +128,27 @@ class SequenceRangesTest {
         assertThat(r.count()).isEqualTo(6);
     }
 
+    /** A file of one event type among ten: a hole after each of its events; the floor's fill merges them again. */
+    @Test
+    void everyTenthSequenceIsARangeEachUntilAFillMergesThem() {
+        SequenceRanges r = new SequenceRanges();
+        for (long s = 3; s <= 100_003; s += 10) {
+            assertThat(r.add(s)).isTrue();
+        }
+        assertThat(r.size()).isEqualTo(10_001);
+        assertThat(r.contains(50_003)).isTrue();
+        assertThat(r.contains(50_004)).isFalse();
+        r.fillUpTo(99_000);
+        assertThat(r.size()).isEqualTo(102); // 3..99,000 and the 101 above it
+        assertThat(r.ranges().get(0)).isEqualTo(new SequenceRange(3, 99_000));
+        assertThat(r.count()).isEqualTo(99_000 - 3 + 1 + 101);
+        assertThat(r.add(99_001)).isTrue(); // below the highest range, after the shrink
+        assertThat(r.add(100_013)).isTrue();
+        assertThat(r.max()).isEqualTo(100_013);
+        assertThat(r.contains(99_001)).isTrue();
+        assertThat(r.contains(99_002)).isFalse();
+    }
+
     private static int runs(TreeSet<Long> set) {
         int runs = 0;
         long previous = Long.MIN_VALUE;
