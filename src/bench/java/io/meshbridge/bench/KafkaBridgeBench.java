@@ -1,8 +1,5 @@
 package io.meshbridge.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshbridge.bridge.camel.BridgeEndpoint;
 import io.meshbridge.camel.MeshTests;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -31,16 +27,14 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Broker bridge to Kafka: events/s from the event stream to a Kafka topic through the {@code mesh-to-kafka}
- * template next to the raw Kafka producer sending the same records with the same settings, in alternating rounds
- * of one run ({@link Rounds}), against an in-JVM KRaft broker ({@link KafkaBroker}: Kafka's test kit, one broker).
+ * template next to the raw Kafka producer sending the same records with the same settings and next to a raw bridge
+ * doing the route's work with the raw clients, in rounds of one run (warm-up first; the product and the raw bridge
+ * swap order each round), against an in-JVM KRaft broker ({@link KafkaBroker}: Kafka's test kit, one broker).
  * Also a part of {@link BridgeBench} ({@code -Dbench.only=kafka}), next to MQTT and NATS in the same run.
  *
  * <ul>
@@ -75,7 +69,6 @@ public final class KafkaBridgeBench {
     private static final String PRODUCT_WINDOW = System.getProperty("bench.kafka.window");
     private static final int PARTITIONS = 3;
     private static final Duration WAIT = Duration.ofSeconds(300);
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** One stored event as the raw side sends it. */
     private record Sample(byte[] body, byte[] key, List<Header> headers) {
@@ -100,11 +93,11 @@ public final class KafkaBridgeBench {
                 new OrderedConsumerConfiguration().filterSubject("events.>")).fetchMessages(n)) {
             for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
                 var head = json.readTree(m.getData());
-                List<Header> h = List.of(header("Mesh-Origin", "bench"),
-                        header("Mesh-Event-Id", m.getHeaders().getFirst("Nats-Msg-Id")),
-                        header("Mesh-Type", head.get("type").asText()), header("Mesh-Node", head.get("node").asText()),
-                        header("Mesh-Timestamp", head.get("timestamp").asText()),
-                        header("content-type", "application/json"));
+                List<Header> h = List.of(KafkaBenchRecords.header("Mesh-Origin", "bench"),
+                        KafkaBenchRecords.header("Mesh-Event-Id", m.getHeaders().getFirst("Nats-Msg-Id")),
+                        KafkaBenchRecords.header("Mesh-Type", head.get("type").asText()), KafkaBenchRecords.header("Mesh-Node", head.get("node").asText()),
+                        KafkaBenchRecords.header("Mesh-Timestamp", head.get("timestamp").asText()),
+                        KafkaBenchRecords.header("content-type", "application/json"));
                 samples.add(new Sample(m.getData(), head.get("node").asText().getBytes(StandardCharsets.UTF_8), h));
             }
         }
@@ -113,9 +106,6 @@ public final class KafkaBridgeBench {
         }
     }
 
-    private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
-    }
 
     public static void main(String[] args) throws Exception {
         CoreBench.quietLogging();
@@ -221,7 +211,7 @@ public final class KafkaBridgeBench {
         AtomicInteger acked = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Semaphore window = new Semaphore(WINDOW);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaBenchRecords.producer(kafka.bootstrapServers())) {
             producer.partitionsFor(topic); // metadata before the clock starts, as the product's start-up check
             CompletableFuture<Double> rate = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -257,7 +247,7 @@ public final class KafkaBridgeBench {
         AtomicInteger acked = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Semaphore window = new Semaphore(WINDOW);
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaBenchRecords.producer(kafka.bootstrapServers())) {
             producer.partitionsFor(topic);
             CompletableFuture<Double> rate = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -271,7 +261,7 @@ public final class KafkaBridgeBench {
                 for (Message m : sub.fetch(500, Duration.ofSeconds(2))) {
                     received++;
                     window.acquire();
-                    producer.send(record(topic, m), (meta, e) -> {
+                    producer.send(KafkaBenchRecords.of(topic, m), (meta, e) -> {
                         if (e == null) {
                             m.ack();
                             acked.incrementAndGet();
@@ -292,44 +282,6 @@ public final class KafkaBridgeBench {
             sub.unsubscribe();
             nc.jetStreamManagement().deleteConsumer(stream, durable);
         }
-    }
-
-    /** A stored event as a record: key the node, the envelope's fields and the event id as headers. */
-    private static ProducerRecord<byte[], byte[]> record(String topic, Message m) throws java.io.IOException {
-        String type = null;
-        String node = null;
-        String timestamp = null;
-        try (JsonParser p = JSON.createParser(m.getData())) {
-            p.nextToken();
-            while (timestamp == null || node == null || type == null) {
-                if (p.nextToken() != JsonToken.FIELD_NAME) {
-                    throw new java.io.IOException("not an event envelope");
-                }
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "type" -> type = p.getText();
-                    case "node" -> node = p.getText();
-                    case "timestamp" -> timestamp = p.getText();
-                    default -> p.skipChildren();
-                }
-            }
-        }
-        List<Header> h = List.of(header("Mesh-Origin", "bench"),
-                header("Mesh-Event-Id", m.getHeaders().getFirst("Nats-Msg-Id")), header("Mesh-Type", type),
-                header("Mesh-Node", node), header("Mesh-Timestamp", timestamp), header("content-type",
-                        "application/json"));
-        return new ProducerRecord<>(topic, null, null, node.getBytes(StandardCharsets.UTF_8), m.getData(), h);
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Acknowledgements/s between the 10% mark and the n-th, polling {@code confirmed}. */
