@@ -23,7 +23,7 @@ final class KafkaBenchRecords {
     private KafkaBenchRecords() {
     }
 
-    static Header header(String name, String value) {
+    private static Header header(String name, String value) {
         return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,5 @@
 package io.meshbridge.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshbridge.bridge.camel.BridgeEndpoint;
 import io.meshbridge.camel.MeshTests;
 import io.meshbridge.testing.KafkaBroker;
@@ -13,7 +12,6 @@ import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.OrderedConsumerConfiguration;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,17 +86,11 @@ public final class KafkaBridgeBench {
         this.kafka = kafka;
         this.n = n;
         this.samples = new ArrayList<>(n);
-        ObjectMapper json = new ObjectMapper();
         try (FetchConsumer fetch = nc.jetStream().getStreamContext(stream).createOrderedConsumer(
                 new OrderedConsumerConfiguration().filterSubject("events.>")).fetchMessages(n)) {
             for (Message m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
-                var head = json.readTree(m.getData());
-                List<Header> h = List.of(KafkaBenchRecords.header("Mesh-Origin", "bench"),
-                        KafkaBenchRecords.header("Mesh-Event-Id", m.getHeaders().getFirst("Nats-Msg-Id")),
-                        KafkaBenchRecords.header("Mesh-Type", head.get("type").asText()), KafkaBenchRecords.header("Mesh-Node", head.get("node").asText()),
-                        KafkaBenchRecords.header("Mesh-Timestamp", head.get("timestamp").asText()),
-                        KafkaBenchRecords.header("content-type", "application/json"));
-                samples.add(new Sample(m.getData(), head.get("node").asText().getBytes(StandardCharsets.UTF_8), h));
+                ProducerRecord<byte[], byte[]> r = KafkaBenchRecords.of("unused", m); // as the raw bridge sends it
+                samples.add(new Sample(r.value(), r.key(), List.of(r.headers().toArray())));
             }
         }
         if (samples.size() != n) {
@@ -213,13 +205,7 @@ public final class KafkaBridgeBench {
         Semaphore window = new Semaphore(WINDOW);
         try (KafkaProducer<byte[], byte[]> producer = KafkaBenchRecords.producer(kafka.bootstrapServers())) {
             producer.partitionsFor(topic); // metadata before the clock starts, as the product's start-up check
-            CompletableFuture<Double> rate = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return rate(acked::get, "raw kafka");
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Double> rate = rateInBackground(acked, "raw kafka");
             for (Sample s : samples) {
                 window.acquire();
                 producer.send(new ProducerRecord<>(topic, null, null, s.key(), s.body(), s.headers()), (m, e) -> {
@@ -249,13 +235,7 @@ public final class KafkaBridgeBench {
         Semaphore window = new Semaphore(WINDOW);
         try (KafkaProducer<byte[], byte[]> producer = KafkaBenchRecords.producer(kafka.bootstrapServers())) {
             producer.partitionsFor(topic);
-            CompletableFuture<Double> rate = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return rate(acked::get, "raw bridge");
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Double> rate = rateInBackground(acked, "raw bridge");
             long deadline = System.nanoTime() + WAIT.toNanos();
             for (int received = 0; received < n && System.nanoTime() < deadline; ) {
                 for (Message m : sub.fetch(500, Duration.ofSeconds(2))) {
@@ -282,6 +262,17 @@ public final class KafkaBridgeBench {
             sub.unsubscribe();
             nc.jetStreamManagement().deleteConsumer(stream, durable);
         }
+    }
+
+    /** {@link #rate} of {@code acked} on another thread, while the calling one sends. */
+    private CompletableFuture<Double> rateInBackground(AtomicInteger acked, String side) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return rate(acked::get, side);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Acknowledgements/s between the 10% mark and the n-th, polling {@code confirmed}. */
