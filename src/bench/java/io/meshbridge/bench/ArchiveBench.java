@@ -20,6 +20,9 @@ import java.util.Locale;
  * {@code bench.rounds} (5) alternating rounds; each round a new durable. After each round the files are read
  * back: each side must have written exactly {@code n} lines.
  *
+ * <p>{@code -Dbench.archive.layout} replaces the template's default layout: a diagnostic, not the product's
+ * defaults, and the output says so.
+ *
  * <p>Sizes and directories: see {@link WorkerDrains}; the raw way: {@link RawWay#fromSystemProperties()}.
  */
 public final class ArchiveBench {
@@ -34,7 +37,8 @@ public final class ArchiveBench {
 
     /** A YAML route file with one {@code mesh-archive} route {@code id} into {@code dir}, {@code compression}. */
     static String archiveRoute(String id, Path dir, String compression) {
-        return """
+        String layout = System.getProperty("bench.archive.layout", "");
+        return (layout.isEmpty() ? "" : "# NOT the default layout\n") + """
                 - templatedRoute:
                     routeTemplateRef: mesh-archive
                     routeId: %s
@@ -43,7 +47,10 @@ public final class ArchiveBench {
                         value: "%s"
                       - name: compression
                         value: "%s"
-                """.formatted(id, dir, compression);
+                """.formatted(id, dir, compression) + (layout.isEmpty() ? "" : """
+                      - name: layout
+                        value: "%s"
+                """.formatted(layout));
     }
 
     private static void run(WorkerDrains drains, Table table) throws Exception {
@@ -53,15 +60,21 @@ public final class ArchiveBench {
         table.note(String.format(Locale.ROOT, "fsync (4 KiB append + force) on this disk: median %.0f µs, %.0f–%.0f",
                 fsync.median(), fsync.min(), fsync.max()));
         RawWay way = RawWay.fromSystemProperties();
-        System.out.printf(Locale.ROOT, "product: worker jar, mesh-archive template (its defaults) with the"
+        String layout = System.getProperty("bench.archive.layout", "");
+        System.out.printf(Locale.ROOT, "product: worker jar, mesh-archive template (its defaults%s) with the"
                 + " compression named%nraw:     %s; bytes + \\n of each message to one file, one unit of the"
-                + " compression and one force(false) per batch, then ack() each%n", way);
+                + " compression and one force(false) per batch, then ack() each%n",
+                layout.isEmpty() ? "" : "; NOT its default layout: " + layout, way);
         int n = drains.n();
         for (String compression : System.getProperty("bench.archive.compressions", "none,gzip,zstd").split(",")) {
             System.out.printf(Locale.ROOT, "%n%s%n", compression);
             int[] round = {0};
             List<OutputFiles.Content> product = new ArrayList<>();
             List<OutputFiles.Content> raw = new ArrayList<>();
+            if (WorkerDrains.compareJar().isPresent()) {
+                compareJars(drains, table, compression, way, WorkerDrains.compareJar().get());
+                continue;
+            }
             Rounds.Result<AckFloorMeter.Drain> r = Rounds.alternate(compression, Rounds.count(), () -> {
                 String id = "bench_archive_" + compression + "_" + ++round[0];
                 Path dir = drains.dir(id).resolve("archive");
@@ -75,6 +88,46 @@ public final class ArchiveBench {
             table.note(String.format(Locale.ROOT, "%s: product %s; raw %s", compression, perEvent(product.get(0), n),
                     perEvent(raw.get(0), n)));
         }
+    }
+
+    /**
+     * {@code -Dbench.jar.compare}: product A (the jar under test), product B (the other jar) and raw in turn each
+     * round, B first on odd rounds; rows of A and B against raw and of B against A.
+     */
+    private static void compareJars(WorkerDrains drains, Table table, String compression, RawWay way, Path other)
+            throws Exception {
+        System.out.printf(Locale.ROOT, "product B: %s%n", other);
+        int n = drains.n();
+        List<List<AckFloorMeter.Drain>> sides = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round <= Rounds.count(); round++) {
+            boolean bFirst = round % 2 == 1;
+            AckFloorMeter.Drain b = bFirst ? jarDrain(drains, compression, "b" + round, other) : null;
+            AckFloorMeter.Drain a = jarDrain(drains, compression, "a" + round, null);
+            b = bFirst ? b : jarDrain(drains, compression, "b" + round, other);
+            String rawId = "bench_raw_" + compression + "_" + round;
+            Path file = drains.dir(rawId).resolve("events.jsonl" + extension(compression));
+            AckFloorMeter.Drain r = drains.raw(rawId, way.args(compression, file), d -> lines(d, n, new ArrayList<>()));
+            System.out.printf(Locale.ROOT, "  %s: A %s%n    B %s%n    raw %s (load %s)%n",
+                    round == 0 ? "warm-up" : "round " + round, a, b, r, CoreBench.loadAverage());
+            if (round > 0) {
+                List<AckFloorMeter.Drain> all = List.of(a, b, r);
+                for (int k = 0; k < 3; k++) {
+                    sides.get(k).add(all.get(k));
+                }
+            }
+        }
+        ConsumerBench.rows(table, "A: archive, `" + compression + "`", sides.get(0), sides.get(2), 0.75);
+        ConsumerBench.rows(table, "B: archive, `" + compression + "`", sides.get(1), sides.get(2), 0.75);
+        ConsumerBench.rows(table, "B against A, `" + compression + "`", sides.get(1), sides.get(0), 0);
+    }
+
+    private static AckFloorMeter.Drain jarDrain(WorkerDrains drains, String compression, String side, Path jar)
+            throws Exception {
+        String id = "bench_archive_" + compression + "_" + side;
+        Path dir = drains.dir(id).resolve("archive");
+        WorkerDrains.OutputCheck check = d -> lines(d.resolve("archive"), drains.n(), new ArrayList<>());
+        return jar == null ? drains.product(id, archiveRoute(id, dir, compression), check)
+                : drains.product(id, archiveRoute(id, dir, compression), check, jar);
     }
 
     private static String extension(String compression) {

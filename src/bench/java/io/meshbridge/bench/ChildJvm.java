@@ -45,7 +45,14 @@ final class ChildJvm implements AutoCloseable {
     /** {@code java -cp classpath mainClass args} in {@code dir}. */
     static ChildJvm main(String name, String classpath, Class<?> mainClass, Path dir, List<String> args)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of("-cp", classpath, mainClass.getName()));
+        return main(name, List.of(), classpath, mainClass, dir, args);
+    }
+
+    /** {@code java [jvmArgs] -cp classpath mainClass args} in {@code dir} (a profiling run may add jvmArgs). */
+    static ChildJvm main(String name, List<String> jvmArgs, String classpath, Class<?> mainClass, Path dir,
+                         List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(jvmArgs);
+        command.addAll(List.of("-cp", classpath, mainClass.getName()));
         command.addAll(args);
         return start(name, dir, Map.of(), command);
     }

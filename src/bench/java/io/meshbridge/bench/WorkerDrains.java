@@ -116,7 +116,8 @@ final class WorkerDrains {
         }
         return jar.getFileName() + " built " + built.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + (workerJvmArgs().isEmpty() ? ", default JVM options" : ", !!! JVM options " + workerJvmArgs()
-                + " (not the defaults: a profiling run)") + (newer == 0 ? "" : "; !!! " + newer + " file(s) in src/main are newer"
+                + " (not the defaults: a profiling run)") + (rawJvmArgs().isEmpty() ? "" : ", !!! raw JVM options "
+                + rawJvmArgs()) + (newer == 0 ? "" : "; !!! " + newer + " file(s) in src/main are newer"
                 + " than the jar: rebuild it (mvn -B -q package -DskipTests)");
     }
 
@@ -125,8 +126,33 @@ final class WorkerDrains {
      * {@code -XX:StartFlightRecording=filename=worker.jfr} with {@code -Dbench.keep=true} to profile a drain.
      */
     static List<String> workerJvmArgs() {
-        String args = System.getProperty("bench.worker.jvmArgs", "").trim();
+        return jvmArgs("bench.worker.jvmArgs");
+    }
+
+    /** Extra JVM options for the raw programs from {@code bench.raw.jvmArgs}, as {@link #workerJvmArgs}. */
+    static List<String> rawJvmArgs() {
+        return jvmArgs("bench.raw.jvmArgs");
+    }
+
+    private static List<String> jvmArgs(String property) {
+        String args = System.getProperty(property, "").trim();
         return args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
+    }
+
+    /**
+     * A second worker jar to measure in the same rounds, from {@code -Dbench.jar.compare} (e.g. the build of an
+     * earlier commit): what a change of the code does, with the machine's drift shared by both. Empty when unset.
+     */
+    static java.util.Optional<Path> compareJar() {
+        String path = System.getProperty("bench.jar.compare", "").trim();
+        if (path.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Path jar = Path.of(path).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("bench.jar.compare: no jar at " + jar);
+        }
+        return java.util.Optional.of(jar);
     }
 
     /** The worker jar from {@code -Dbench.jar} (default {@code target/mesh-bridge.jar}); it must exist. */
@@ -146,12 +172,18 @@ final class WorkerDrains {
 
     /** The worker with {@code routeYaml} as its only route file; the route's durable is {@code durable}. */
     AckFloorMeter.Drain product(String durable, String routeYaml, OutputCheck check) throws Exception {
+        return product(durable, routeYaml, check, jar);
+    }
+
+    /** {@link #product(String, String, OutputCheck)} with another build of the worker, {@code workerJar}. */
+    AckFloorMeter.Drain product(String durable, String routeYaml, OutputCheck check, Path workerJar)
+            throws Exception {
         Path dir = Files.createDirectories(dir(durable));
         Files.createDirectories(dir.resolve("routes"));
         Files.writeString(dir.resolve("routes/bench.yaml"), routeYaml, StandardCharsets.UTF_8);
         Map<String, String> env = Map.of("MESH_NATS_URL", server.url(), "MESH_NATS_EMBEDDED", "never",
                 "MESH_HTTP_PORT", "0");
-        try (ChildJvm worker = ChildJvm.worker(jar, dir, env, workerJvmArgs())) {
+        try (ChildJvm worker = ChildJvm.worker(workerJar, dir, env, workerJvmArgs())) {
             AckFloorMeter.Drain drain = meter.measure(durable, worker, dir);
             int exit = worker.terminate(STOP_SECONDS);
             if (exit != 0 && exit != 143) {
@@ -180,7 +212,8 @@ final class WorkerDrains {
         if (Boolean.getBoolean("bench.threads")) {
             all.add("holdMillis=2000"); // still there when its threads are read at the end
         }
-        try (ChildJvm raw = ChildJvm.main("raw", ChildJvm.benchClasspath(jar), main, dir, all)) {
+        try (ChildJvm raw = ChildJvm.main("raw", rawJvmArgs(), ChildJvm.benchClasspath(jar), main, dir,
+                all)) {
             AckFloorMeter.Drain drain = meter.measure(durable, raw, dir);
             int exit = raw.awaitExit(STOP_SECONDS);
             if (exit != 0) {
