@@ -68,13 +68,13 @@ public final class ArchiveBench {
         int n = drains.n();
         for (String compression : System.getProperty("bench.archive.compressions", "none,gzip,zstd").split(",")) {
             System.out.printf(Locale.ROOT, "%n%s%n", compression);
-            int[] round = {0};
-            List<OutputFiles.Content> product = new ArrayList<>();
-            List<OutputFiles.Content> raw = new ArrayList<>();
             if (WorkerDrains.compareJar().isPresent()) {
                 compareJars(drains, table, compression, way, WorkerDrains.compareJar().get());
                 continue;
             }
+            int[] round = {0};
+            List<OutputFiles.Content> product = new ArrayList<>();
+            List<OutputFiles.Content> raw = new ArrayList<>();
             Rounds.Result<AckFloorMeter.Drain> r = Rounds.alternate(compression, Rounds.count(), () -> {
                 String id = "bench_archive_" + compression + "_" + ++round[0];
                 Path dir = drains.dir(id).resolve("archive");
@@ -97,28 +97,17 @@ public final class ArchiveBench {
     private static void compareJars(WorkerDrains drains, Table table, String compression, RawWay way, Path other)
             throws Exception {
         System.out.printf(Locale.ROOT, "product B: %s%n", other);
-        int n = drains.n();
-        List<List<AckFloorMeter.Drain>> sides = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (int round = 0; round <= Rounds.count(); round++) {
-            boolean bFirst = round % 2 == 1;
-            AckFloorMeter.Drain b = bFirst ? jarDrain(drains, compression, "b" + round, other) : null;
-            AckFloorMeter.Drain a = jarDrain(drains, compression, "a" + round, null);
-            b = bFirst ? b : jarDrain(drains, compression, "b" + round, other);
-            String rawId = "bench_raw_" + compression + "_" + round;
-            Path file = drains.dir(rawId).resolve("events.jsonl" + extension(compression));
-            AckFloorMeter.Drain r = drains.raw(rawId, way.args(compression, file), d -> lines(d, n, new ArrayList<>()));
-            System.out.printf(Locale.ROOT, "  %s: A %s%n    B %s%n    raw %s (load %s)%n",
-                    round == 0 ? "warm-up" : "round " + round, a, b, r, CoreBench.loadAverage());
-            if (round > 0) {
-                List<AckFloorMeter.Drain> all = List.of(a, b, r);
-                for (int k = 0; k < 3; k++) {
-                    sides.get(k).add(all.get(k));
-                }
-            }
-        }
-        ConsumerBench.rows(table, "A: archive, `" + compression + "`", sides.get(0), sides.get(2), 0.75);
-        ConsumerBench.rows(table, "B: archive, `" + compression + "`", sides.get(1), sides.get(2), 0.75);
-        ConsumerBench.rows(table, "B against A, `" + compression + "`", sides.get(1), sides.get(0), 0);
+        Rounds.Compared<AckFloorMeter.Drain> sides = Rounds.compare(Rounds.count(),
+                round -> jarDrain(drains, compression, "a" + round, null),
+                round -> jarDrain(drains, compression, "b" + round, other),
+                round -> {
+                    String id = "bench_raw_" + compression + "_" + round;
+                    Path file = drains.dir(id).resolve("events.jsonl" + extension(compression));
+                    return drains.raw(id, way.args(compression, file), d -> lines(d, drains.n(), new ArrayList<>()));
+                });
+        ConsumerBench.rows(table, "A: archive, `" + compression + "`", sides.a(), sides.baseline(), 0.75);
+        ConsumerBench.rows(table, "B: archive, `" + compression + "`", sides.b(), sides.baseline(), 0.75);
+        ConsumerBench.rows(table, "B against A, `" + compression + "`", sides.b(), sides.a(), 0);
     }
 
     private static AckFloorMeter.Drain jarDrain(WorkerDrains drains, String compression, String side, Path jar)

@@ -171,26 +171,13 @@ public final class ConsumerBench {
         RawWay way = RawWay.fromSystemProperties();
         System.out.printf(Locale.ROOT, "product A: worker jar, route from mesh:events.> (%s) into one no-op step%n"
                 + "product B: the same with %s%nraw:       %s, ack() each%n%n", routeOptions(), compare, way);
-        List<List<AckFloorMeter.Drain>> sides = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (int round = 0; round <= Rounds.count(); round++) {
-            String name = round == 0 ? "warm-up" : "round " + round;
-            boolean bFirst = round % 2 == 1; // neither side always follows the raw drain
-            AckFloorMeter.Drain b = bFirst ? optionsDrain(drains, "b", round, compare) : null;
-            AckFloorMeter.Drain a = optionsDrain(drains, "a", round, ROUTE_OPTIONS);
-            b = bFirst ? b : optionsDrain(drains, "b", round, compare);
-            AckFloorMeter.Drain r = drains.raw("bench_opt_r" + round, way.args("noop", null), null);
-            System.out.printf(Locale.ROOT, "  %s: A %s%n    B %s%n    raw %s (load %s)%n", name, a, b, r,
-                    CoreBench.loadAverage());
-            if (round > 0) {
-                List<AckFloorMeter.Drain> all = List.of(a, b, r);
-                for (int k = 0; k < 3; k++) {
-                    sides.get(k).add(all.get(k));
-                }
-            }
-        }
-        rows(table, "A: `mesh:` → no-op step, against raw", sides.get(0), sides.get(2), 0.85);
-        rows(table, "B: `mesh:?" + compare + "` → no-op step, against raw", sides.get(1), sides.get(2), 0.85);
-        rows(table, "B against A", sides.get(1), sides.get(0), 0);
+        Rounds.Compared<AckFloorMeter.Drain> sides = Rounds.compare(Rounds.count(),
+                round -> optionsDrain(drains, "a", round, ROUTE_OPTIONS),
+                round -> optionsDrain(drains, "b", round, compare),
+                round -> drains.raw("bench_opt_r" + round, way.args("noop", null), null));
+        rows(table, "A: `mesh:` → no-op step, against raw", sides.a(), sides.baseline(), 0.85);
+        rows(table, "B: `mesh:?" + compare + "` → no-op step, against raw", sides.b(), sides.baseline(), 0.85);
+        rows(table, "B against A", sides.b(), sides.a(), 0);
     }
 
     private static AckFloorMeter.Drain optionsDrain(WorkerDrains drains, String side, int round, String options)
