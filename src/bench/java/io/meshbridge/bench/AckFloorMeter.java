@@ -33,6 +33,11 @@ final class AckFloorMeter {
     private static final int CONSUMER_NOT_FOUND = 10014;
     /** {@code -Dbench.threads=true}: print the child's CPU per thread between 10% and 100% (profiling aid). */
     private static final boolean THREADS = Boolean.getBoolean("bench.threads");
+    /**
+     * {@code -Dbench.phases=true}: print the rate, the child's CPU and its JIT compilers' CPU for each tenth of the
+     * drain, so that the warm-up (while the compilers work) and the rate after it can be told apart.
+     */
+    private static final boolean PHASES = Boolean.getBoolean("bench.phases");
 
     /**
      * One measured drain.
@@ -102,6 +107,19 @@ final class AckFloorMeter {
         System.out.println(line);
     }
 
+    private static void printPhases(List<long[]> phases) {
+        StringBuilder line = new StringBuilder("    by tenth of the drain (rate; child CPU, compilers' CPU ms/1000):");
+        for (int i = 1; i < phases.size(); i++) {
+            long[] a = phases.get(i - 1);
+            long[] b = phases.get(i);
+            long events = Math.max(1, b[1] - a[1]);
+            line.append(String.format(Locale.ROOT, " %d0%%: %,.0f/s %.1f %.1f;", i + 1,
+                    events * 1e9 / Math.max(1, b[0] - a[0]), perThousand(a[2], b[2], events),
+                    perThousand(a[3], b[3], events)));
+        }
+        System.out.println(line);
+    }
+
     private static double perThousand(long before, long after, long events) {
         return before < 0 || after < 0 ? -1 : (after - before) * 1000.0 / events;
     }
@@ -120,6 +138,7 @@ final class AckFloorMeter {
         long lastMove = started;
         boolean stallSeen = false;
         List<String> stalls = new ArrayList<>();
+        List<long[]> phases = new ArrayList<>(); // {time, floor, child CPU, compiler CPU} at each tenth
         while (true) {
             ConsumerInfo info = info(durable);
             long now = System.nanoTime();
@@ -133,7 +152,13 @@ final class AckFloorMeter {
                     threads10 = THREADS ? child.threadCpuMillis() : Map.of();
                     names10 = THREADS ? child.threadNames() : Map.of(); // the raw child is gone at the end
                 }
+                while (PHASES && floor >= n * (phases.size() + 1) / 10) {
+                    phases.add(new long[] {now, floor, child.cpuMillis(), child.compilerCpuMillis()});
+                }
                 if (floor >= n) {
+                    if (PHASES) {
+                        printPhases(phases);
+                    }
                     double seconds = (now - t10) / 1e9;
                     long cpu = child.cpuMillis();
                     long serverCpu = ChildJvm.cpuMillis(serverPid.getAsLong());

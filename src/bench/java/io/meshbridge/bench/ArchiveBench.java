@@ -27,6 +27,9 @@ import java.util.Locale;
  */
 public final class ArchiveBench {
 
+    /** {@code -Dbench.archive.params}: more parameters of the template, as {@code name=value,...}. */
+    private static final String PARAMS = System.getProperty("bench.archive.params", "");
+
     private ArchiveBench() {
     }
 
@@ -50,7 +53,20 @@ public final class ArchiveBench {
                 """.formatted(id, dir, compression) + (layout.isEmpty() ? "" : """
                       - name: layout
                         value: "%s"
-                """.formatted(layout));
+                """.formatted(layout)) + templateParams();
+    }
+
+    /** {@code -Dbench.archive.params=name=value,...}: more template parameters (a diagnostic, not the defaults). */
+    private static String templateParams() {
+        StringBuilder out = new StringBuilder();
+        for (String pair : PARAMS.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.append("      - name: ").append(pair, 0, eq).append("\n        value: \"")
+                        .append(pair.substring(eq + 1)).append("\"\n");
+            }
+        }
+        return out.toString();
     }
 
     private static void run(WorkerDrains drains, Table table) throws Exception {
@@ -64,7 +80,8 @@ public final class ArchiveBench {
         System.out.printf(Locale.ROOT, "product: worker jar, mesh-archive template (its defaults%s) with the"
                 + " compression named%nraw:     %s; bytes + \\n of each message to one file, one unit of the"
                 + " compression and one force(false) per batch, then ack() each%n",
-                layout.isEmpty() ? "" : "; NOT its default layout: " + layout, way);
+                (layout.isEmpty() ? "" : "; NOT its default layout: " + layout)
+                        + (PARAMS.isEmpty() ? "" : "; NOT its defaults: " + PARAMS), way);
         int n = drains.n();
         for (String compression : System.getProperty("bench.archive.compressions", "none,gzip,zstd").split(",")) {
             System.out.printf(Locale.ROOT, "%n%s%n", compression);

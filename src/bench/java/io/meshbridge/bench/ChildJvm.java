@@ -108,12 +108,40 @@ final class ChildJvm implements AutoCloseable {
     /** User and system time from a {@code /proc} stat file, in milliseconds; -1 when it cannot be read. */
     private static long statCpuMillis(Path statFile) {
         try {
-            String stat = Files.readString(statFile);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+            return statCpuMillis(Files.readString(statFile));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** User and system time of the text of a {@code /proc} stat file, in milliseconds. */
+    private static long statCpuMillis(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+    }
+
+    /**
+     * CPU milliseconds used so far by the child's JIT compiler threads ({@code C1/C2 CompilerThread}, by their
+     * {@code /proc} task name); -1 when it cannot be read.
+     */
+    long compilerCpuMillis() {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                if (stat.contains("CompilerThre")) { // the task name, "(C2 CompilerThre)", comes first
+                    sum += statCpuMillis(stat);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return sum;
     }
 
     /**
