@@ -107,13 +107,14 @@ final class AckFloorMeter {
         System.out.println(line);
     }
 
-    private static void printPhases(List<long[]> phases) {
+    /** Each span ends at the ack floor's percentage of {@code n} shown. */
+    private void printPhases(List<long[]> phases) {
         StringBuilder line = new StringBuilder("    by tenth of the drain (rate; child CPU, compilers' CPU ms/1000):");
         for (int i = 1; i < phases.size(); i++) {
             long[] a = phases.get(i - 1);
             long[] b = phases.get(i);
             long events = Math.max(1, b[1] - a[1]);
-            line.append(String.format(Locale.ROOT, " %d0%%: %,.0f/s %.1f %.1f;", i + 1,
+            line.append(String.format(Locale.ROOT, " %d%%: %,.0f/s %.1f %.1f;", b[1] * 100 / n,
                     events * 1e9 / Math.max(1, b[0] - a[0]), perThousand(a[2], b[2], events),
                     perThousand(a[3], b[3], events)));
         }
@@ -139,6 +140,7 @@ final class AckFloorMeter {
         boolean stallSeen = false;
         List<String> stalls = new ArrayList<>();
         List<long[]> phases = new ArrayList<>(); // {time, floor, child CPU, compiler CPU} at each tenth
+        int nextTenth = 1;
         while (true) {
             ConsumerInfo info = info(durable);
             long now = System.nanoTime();
@@ -152,8 +154,10 @@ final class AckFloorMeter {
                     threads10 = THREADS ? child.threadCpuMillis() : Map.of();
                     names10 = THREADS ? child.threadNames() : Map.of(); // the raw child is gone at the end
                 }
-                while (PHASES && floor >= n * (phases.size() + 1) / 10) {
+                if (PHASES && floor >= n * nextTenth / 10) {
+                    // one point per poll: tenths passed together (a slow poll) make one longer span, not empty ones
                     phases.add(new long[] {now, floor, child.cpuMillis(), child.compilerCpuMillis()});
+                    nextTenth = (int) (floor * 10 / n) + 1;
                 }
                 if (floor >= n) {
                     if (PHASES) {

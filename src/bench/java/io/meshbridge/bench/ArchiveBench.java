@@ -27,6 +27,8 @@ import java.util.Locale;
  */
 public final class ArchiveBench {
 
+    /** {@code -Dbench.archive.layout}: another layout than the template's default (a diagnostic). */
+    private static final String LAYOUT = System.getProperty("bench.archive.layout", "");
     /** {@code -Dbench.archive.params}: more parameters of the template, as {@code name=value,...}. */
     private static final String PARAMS = System.getProperty("bench.archive.params", "");
 
@@ -40,8 +42,7 @@ public final class ArchiveBench {
 
     /** A YAML route file with one {@code mesh-archive} route {@code id} into {@code dir}, {@code compression}. */
     static String archiveRoute(String id, Path dir, String compression) {
-        String layout = System.getProperty("bench.archive.layout", "");
-        return (layout.isEmpty() ? "" : "# NOT the default layout\n") + """
+        return (LAYOUT.isEmpty() ? "" : "# NOT the default layout\n") + """
                 - templatedRoute:
                     routeTemplateRef: mesh-archive
                     routeId: %s
@@ -50,10 +51,10 @@ public final class ArchiveBench {
                         value: "%s"
                       - name: compression
                         value: "%s"
-                """.formatted(id, dir, compression) + (layout.isEmpty() ? "" : """
+                """.formatted(id, dir, compression) + (LAYOUT.isEmpty() ? "" : """
                       - name: layout
                         value: "%s"
-                """.formatted(layout)) + templateParams();
+                """.formatted(LAYOUT)) + templateParams();
     }
 
     /** {@code -Dbench.archive.params=name=value,...}: more template parameters (a diagnostic, not the defaults). */
@@ -76,11 +77,10 @@ public final class ArchiveBench {
         table.note(String.format(Locale.ROOT, "fsync (4 KiB append + force) on this disk: median %.0f µs, %.0f–%.0f",
                 fsync.median(), fsync.min(), fsync.max()));
         RawWay way = RawWay.fromSystemProperties();
-        String layout = System.getProperty("bench.archive.layout", "");
         System.out.printf(Locale.ROOT, "product: worker jar, mesh-archive template (its defaults%s) with the"
                 + " compression named%nraw:     %s; bytes + \\n of each message to one file, one unit of the"
                 + " compression and one force(false) per batch, then ack() each%n",
-                (layout.isEmpty() ? "" : "; NOT its default layout: " + layout)
+                (LAYOUT.isEmpty() ? "" : "; NOT its default layout: " + LAYOUT)
                         + (PARAMS.isEmpty() ? "" : "; NOT its defaults: " + PARAMS), way);
         int n = drains.n();
         for (String compression : System.getProperty("bench.archive.compressions", "none,gzip,zstd").split(",")) {

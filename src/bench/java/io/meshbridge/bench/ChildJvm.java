@@ -125,21 +125,15 @@ final class ChildJvm implements AutoCloseable {
      * {@code /proc} task name); -1 when it cannot be read.
      */
     long compilerCpuMillis() {
-        long sum = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // the thread ended meanwhile
-                }
-                if (stat.contains("CompilerThre")) { // the task name, "(C2 CompilerThre)", comes first
-                    sum += statCpuMillis(stat);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+        Map<Long, String> stats = taskStats();
+        if (stats == null) {
             return -1;
+        }
+        long sum = 0;
+        for (String stat : stats.values()) {
+            if (stat.substring(0, stat.lastIndexOf(')')).contains("CompilerThre")) { // "(C2 CompilerThre)"
+                sum += statCpuMillis(stat);
+            }
         }
         return sum;
     }
@@ -149,16 +143,27 @@ final class ChildJvm implements AutoCloseable {
      * when it cannot be read. Threads that ended are not counted.
      */
     Map<Long, Long> threadCpuMillis() {
+        Map<Long, String> stats = taskStats();
         Map<Long, Long> byTid = new HashMap<>();
+        if (stats != null) {
+            stats.forEach((tid, stat) -> byTid.put(tid, statCpuMillis(stat)));
+        }
+        return byTid;
+    }
+
+    /** The {@code /proc} stat text of each of the child's live threads, by thread id; null when unreadable. */
+    private Map<Long, String> taskStats() {
+        Map<Long, String> byTid = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
-                long ms = statCpuMillis(task.resolve("stat"));
-                if (ms >= 0) { // otherwise the thread ended meanwhile
-                    byTid.put(Long.parseLong(task.getFileName().toString()), ms);
+                try {
+                    byTid.put(Long.parseLong(task.getFileName().toString()), Files.readString(task.resolve("stat")));
+                } catch (IOException e) {
+                    // the thread ended meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return Map.of();
+            return null;
         }
         return byTid;
     }
